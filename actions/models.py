@@ -1,0 +1,235 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from priorities.models import LocalArea, Priority
+
+from .choices import RAG_COLOURS, STATUS_COLOURS, Organisation, Rag, Status
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one role share: case and spacing do not matter."""
+    return " ".join(name.replace("\u00a0", " ").split()).casefold()
+
+
+class Owner(models.Model):
+    """A role that owns actions, such as "Head of 0-25 Integrated Service" or "DCO"."""
+
+    area = models.ForeignKey(LocalArea, on_delete=models.PROTECT, related_name="owners")
+    name = models.CharField(max_length=200)
+    # Kept in step with name by save(); serves the look-up by spelling.
+    normalised_name = models.CharField(max_length=200, editable=False)
+    organisation = models.CharField(
+        max_length=30, choices=Organisation.choices, default=Organisation.UNKNOWN, blank=True
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and abbreviations of this role, one a line (for example DCO).",
+    )
+    holders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="OwnerHolder", related_name="owner_roles", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "normalised_name"], name="owner_unique_name_in_area"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.replace("\u00a0", " ").split())
+        self.normalised_name = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def spellings(self) -> list[str]:
+        """Every name this owner answers to: its name first, then its aliases."""
+        return [self.name, *self.alias_list]
+
+
+class OwnerHolder(models.Model):
+    """A user who holds an owner role; its own history records who was given a role when."""
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="holdings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owner_holdings"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "user"], name="owner_holder_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} holds {self.owner}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Status.COMPLETED)
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+
+class Action(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    reference = models.CharField(max_length=20, help_text='For example "2.3".')
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    owners = models.ManyToManyField(Owner, through="ActionOwner", related_name="actions")
+    deadline_text = models.CharField(
+        "by when (as written)",
+        max_length=200,
+        blank=True,
+        help_text='As written: "Bi monthly /ongoing".',
+    )
+    due_date = models.DateField(null=True, blank=True)
+    original_due_date = models.DateField(null=True, blank=True, editable=False)
+    is_ongoing = models.BooleanField("ongoing or recurring", default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    rag = models.CharField(
+        "RAG", max_length=10, choices=Rag.choices, default=Rag.NOT_RATED, blank=True
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    # Bumped by every save through the services, so a form posted against an older
+    # version is caught instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority__strategy", "priority__order", "priority__number", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "reference"], name="action_unique_reference_in_priority"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="action_percent_at_most_100"
+            ),
+        ]
+        indexes = [
+            # Overdue and due-soon counts: open actions filtered by due date.
+            models.Index(fields=["status", "due_date"], name="action_status_due"),
+        ]
+        permissions = [
+            ("update_own_action", "Can update the progress of actions of the roles they hold"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.text[:80]}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == Status.COMPLETED
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.due_date and not self.is_completed and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def is_due_soon(self) -> bool:
+        if not self.due_date or self.is_completed:
+            return False
+        today = timezone.localdate()
+        return (
+            today
+            <= self.due_date
+            <= today + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
+        )
+
+    @property
+    def slip_days(self) -> int:
+        """Days the due date has moved since it was first set (positive: later)."""
+        if self.due_date and self.original_due_date:
+            return (self.due_date - self.original_due_date).days
+        return 0
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[Status(self.status)]
+
+    @property
+    def rag_colour(self) -> str:
+        return RAG_COLOURS[Rag(self.rag)]
+
+
+class ActionOwner(models.Model):
+    """An owner named in an action's "By whom"; its own history records owners added and removed."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "owner"], name="action_owner_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.owner} owns {self.action.reference}"
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    text = models.TextField()
+    due_date = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "due_date"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ProgressUpdate(models.Model):
+    """A dated note on an action's progress, by the person who gave it."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # "Last update" per action and stale counts read the newest update per action.
+            models.Index(fields=["action", "-created_at"], name="update_action_newest"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} {self.created_at:%d %b %Y}"

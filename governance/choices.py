@@ -1,0 +1,8 @@
+from django.db import models
+
+
+class BoardKind(models.TextChoices):
+    PARTNERSHIP = "partnership", "SEND Partnership Board"
+    OPERATIONAL = "operational", "SEND Operational Board"
+    HEALTH_AND_WELLBEING = "health_and_wellbeing", "Health and Wellbeing Board"
+    CABINET = "cabinet", "Cabinet"

@@ -1,0 +1,10 @@
+"""Tests: no collectstatic needed, fast password hashing. DATABASE_URL picks the database."""
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,68 @@
+"""Shared personas and plans: an officer, a board member, a plan admin, and a small plan."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from actions.models import Action, Owner, OwnerHolder
+from priorities.models import LocalArea, Priority, Strategy
+from sendplan import roles
+
+
+def make_user(username: str, group: str) -> User:
+    user = User.objects.create_user(username, password="pw", first_name=username.title())
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def area(db):
+    return LocalArea.objects.create(name="Medway")
+
+
+@pytest.fixture
+def strategy(area):
+    return Strategy.objects.create(
+        area=area, title="Joint SEND Strategy 2022-25", start_year=2022, end_year=2025
+    )
+
+
+@pytest.fixture
+def priority(strategy):
+    return Priority.objects.create(strategy=strategy, number=1, title="Early identification")
+
+
+@pytest.fixture
+def owner(area):
+    return Owner.objects.create(area=area, name="Designated Clinical Officer", aliases="DCO")
+
+
+@pytest.fixture
+def action(priority, owner):
+    action = Action.objects.create(
+        priority=priority,
+        reference="1.1",
+        text="Review support for parents.",
+        deadline_text="December 2019",
+    )
+    action.owners.add(owner)
+    return action
+
+
+@pytest.fixture
+def officer(owner):
+    user = make_user("olivia", roles.OFFICER)
+    OwnerHolder.objects.create(owner=owner, user=user)
+    return user
+
+
+@pytest.fixture
+def board_member(db):
+    return make_user("bola", roles.BOARD_MEMBER)
+
+
+@pytest.fixture
+def plan_admin(db):
+    user = make_user("pat", roles.PLAN_ADMIN)
+    user.is_staff = True
+    user.save()
+    return user
