@@ -72,20 +72,12 @@ def action_save(*, action: Action, user, reason: str = "") -> bool:
     """
     _require_plan_editor(user)
     old = Action.objects.select_for_update().filter(pk=action.pk).first() if action.pk else None
-    if old is None and action.due_date is None:
-        _derive_due_date(action)
-    elif old is not None and old.deadline_text != action.deadline_text:
-        if old.due_date == action.due_date:
-            _derive_due_date(action)
+    action_apply_deadline(old=old, action=action)
     changes = action_changed_fields(old, action)
     if old is not None and not changes:
         return False
-    if not reason.strip():
-        errors = {
-            field: message for field, message in FIELDS_NEEDING_REASON.items() if field in changes
-        }
-        if errors:
-            raise ValidationError(errors)
+    if errors := action_reason_errors(changes=changes, reason=reason):
+        raise ValidationError(errors)
     if action.original_due_date is None:
         action.original_due_date = action.due_date
     action.version = old.version + 1 if old else 1
@@ -93,10 +85,24 @@ def action_save(*, action: Action, user, reason: str = "") -> bool:
     return True
 
 
-def _derive_due_date(action: Action) -> None:
+def action_apply_deadline(*, old: Action | None, action: Action) -> None:
+    """Derive the due date from the deadline as written, unless the due date was set by hand."""
+    if old is None and action.due_date is not None:
+        return
+    if old is not None and (
+        old.deadline_text == action.deadline_text or old.due_date != action.due_date
+    ):
+        return
     deadline = parse_deadline(action.deadline_text)
     action.due_date = deadline.due_date
     action.is_ongoing = action.is_ongoing or deadline.is_ongoing
+
+
+def action_reason_errors(*, changes: dict[str, tuple], reason: str) -> dict[str, str]:
+    """The fields whose change needs a reason, when none was given."""
+    if reason.strip():
+        return {}
+    return {field: message for field, message in FIELDS_NEEDING_REASON.items() if field in changes}
 
 
 @transaction.atomic
@@ -212,15 +218,20 @@ def action_set_owners(*, action: Action, owners: list[Owner], user, reason: str 
 def owner_save(*, owner: Owner, user, reason: str = "") -> Owner:
     """Create or change an owner; no spelling may already belong to another owner in the area."""
     _require_plan_editor(user)
+    if errors := owner_spelling_errors(owner):
+        raise ValidationError(errors)
+    save_with_history(owner, user=user, reason=reason)
+    return owner
+
+
+def owner_spelling_errors(owner: Owner) -> dict[str, str]:
+    """A name or alias that already means another owner in the area would make imports ambiguous."""
     directory = OwnerDirectory(owner.area)
     for spelling in owner.spellings():
         other = directory.find(spelling)
         if other is not None and other.pk != owner.pk:
-            raise ValidationError(
-                {"aliases": f'"{spelling}" already names the owner "{other.name}".'}
-            )
-    save_with_history(owner, user=user, reason=reason)
-    return owner
+            return {"aliases": f'"{spelling}" already names the owner "{other.name}".'}
+    return {}
 
 
 def owner_find_or_create(

@@ -1,0 +1,252 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .choices import Rag, Status
+from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
+from .selectors import action_status_timeline
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        overdue = Action.objects.overdue(timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue.values("pk"))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset
+
+
+class ActionAdminForm(forms.ModelForm):
+    owner_list = forms.ModelMultipleChoiceField(
+        label="Owners",
+        queryset=Owner.objects.select_related("area"),
+        required=False,
+        widget=FilteredSelectMultiple("owners", is_stacked=False),
+    )
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the status, RAG rating or due date changes. Kept in the history.",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "priority",
+            "reference",
+            "order",
+            "text",
+            "deadline_text",
+            "due_date",
+            "is_ongoing",
+            "status",
+            "rag",
+            "percent_complete",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["owner_list"].initial = list(self.instance.owners.all())
+
+    def _post_clean(self):
+        # The services' rules, applied here too so a missing reason is a form error, not a crash.
+        super()._post_clean()
+        old = Action.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        services.action_apply_deadline(old=old, action=self.instance)
+        changes = services.action_changed_fields(old, self.instance)
+        reason = self.cleaned_data.get("change_reason", "")
+        for field, message in services.action_reason_errors(changes=changes, reason=reason).items():
+            self.add_error("change_reason", message)
+            if field in self.fields:
+                self.add_error(field, message)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["order", "text", "due_date", "done"]
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["created_at", "author", "note"]
+    readonly_fields = ["created_at", "author"]
+
+    def has_change_permission(self, request, obj=None):
+        # A progress update is a dated record of what someone said: add, never rewrite.
+        return False
+
+
+class BulkUpdateForm(ActionForm):
+    status = forms.ChoiceField(choices=[("", "---------"), *Status.choices], required=False)
+    rag = forms.ChoiceField(label="RAG", choices=[("-", "---------"), *Rag.choices], required=False)
+    note = forms.CharField(label="Reason", required=False)
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionAdminForm
+    action_form = BulkUpdateForm
+    list_display = [
+        "reference",
+        "short_text",
+        "status",
+        "rag",
+        "percent_complete",
+        "due_date",
+        "overdue",
+        "owner_names",
+    ]
+    list_filter = [
+        "priority__strategy",
+        "priority",
+        "status",
+        "rag",
+        OverdueFilter,
+        ("owners", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reference", "text", "owners__name", "owners__aliases"]
+    list_select_related = ["priority"]
+    readonly_fields = ["original_due_date", "slip", "status_timeline"]
+    inlines = [MilestoneInline, ProgressUpdateInline]
+    actions = ["set_status", "set_rag"]
+    fieldsets = [
+        (None, {"fields": ["priority", "reference", "order", "text", "owner_list"]}),
+        (
+            "Deadline",
+            {"fields": ["deadline_text", "due_date", "original_due_date", "slip", "is_ongoing"]},
+        ),
+        ("Progress", {"fields": ["status", "rag", "percent_complete", "change_reason"]}),
+        ("Status timeline", {"fields": ["status_timeline"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners")
+
+    @admin.display(description="action")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 90 else f"{obj.text[:90]}…"
+
+    @admin.display(boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    @admin.display(description="owners")
+    def owner_names(self, obj):
+        return ", ".join(owner.name for owner in obj.owners.all())
+
+    @admin.display(description="slip (days)")
+    def slip(self, obj):
+        return obj.slip_days
+
+    @admin.display(description="status changes")
+    def status_timeline(self, obj):
+        if not obj.pk:
+            return "-"
+        return render_to_string(
+            "admin/actions/status_timeline.html", {"timeline": action_status_timeline(obj)}
+        )
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        services.action_save(action=obj, user=request.user, reason=reason)
+        services.action_set_owners(
+            action=obj,
+            owners=list(form.cleaned_data["owner_list"]),
+            user=request.user,
+            reason=reason,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        for update in formset.save(commit=False):
+            if isinstance(update, ProgressUpdate) and update.author_id is None:
+                update.author = request.user
+            update.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+    def delete_model(self, request, obj):
+        services.action_delete(action=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for action in queryset:
+            services.action_delete(action=action, user=request.user)
+
+    def _bulk_update(self, request, queryset, **values):
+        note = request.POST.get("note", "").strip()
+        try:
+            count = services.action_bulk_update(
+                actions=queryset, user=request.user, reason=note, **values
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, f"{count} action(s) changed; each change is in its history.")
+
+    @admin.action(description="Set status of selected actions", permissions=["change"])
+    def set_status(self, request, queryset):
+        status = request.POST.get("status", "")
+        if status not in Status.values:
+            self.message_user(request, "Choose a status to set.", messages.ERROR)
+            return
+        self._bulk_update(request, queryset, status=status)
+
+    @admin.action(description="Set RAG rating of selected actions", permissions=["change"])
+    def set_rag(self, request, queryset):
+        rag = request.POST.get("rag", "-")
+        if rag not in Rag.values:
+            self.message_user(request, "Choose a RAG rating to set.", messages.ERROR)
+            return
+        self._bulk_update(request, queryset, rag=rag)
+
+
+class OwnerHolderInline(admin.TabularInline):
+    model = OwnerHolder
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class OwnerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Owner
+        fields = ["area", "name", "organisation", "aliases"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.area_id:
+            for field, message in services.owner_spelling_errors(self.instance).items():
+                self.add_error(field, message)
+
+
+@admin.register(Owner)
+class OwnerAdmin(SimpleHistoryAdmin):
+    form = OwnerAdminForm
+    list_display = ["name", "area", "organisation", "alias_summary"]
+    list_filter = ["area", "organisation"]
+    search_fields = ["name", "aliases"]
+    inlines = [OwnerHolderInline]
+
+    @admin.display(description="aliases")
+    def alias_summary(self, obj):
+        return ", ".join(obj.alias_list)
+
+    def save_model(self, request, obj, form, change):
+        services.owner_save(owner=obj, user=request.user)
