@@ -1,0 +1,55 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_manage(*args, unset=(), **env):
+    base = {key: value for key, value in os.environ.items() if key not in unset}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="sendplan.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="sendplan.example.gov.uk",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage(
+        "check", unset={"SECRET_KEY"}, DJANGO_SETTINGS_MODULE="sendplan.settings.production"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_database_url_chooses_postgresql_through_psycopg():
+    show = "from django.db import connection as c; print(c.vendor, c.settings_dict['HOST'])"
+    result = run_manage(
+        "shell", "-c", show, DATABASE_URL="postgres://user:pw@db.example:5433/sendplan"
+    )
+    assert result.stdout.split()[-2:] == ["postgresql", "db.example"], result.stderr
+
+
+def test_no_database_url_means_the_sqlite_file_in_the_project():
+    show = "from django.db import connection as c; print(c.vendor, c.settings_dict['NAME'])"
+    result = run_manage("shell", "-c", show, unset={"DATABASE_URL"})
+    assert result.stdout.split()[-2:] == ["sqlite", str(ROOT / "db.sqlite3")], result.stderr
