@@ -206,6 +206,10 @@ def _extension(name: str) -> str:
     raise PlanFileError(f"{described} cannot be read. Accepted file types: {accepted}.")
 
 
+# A 20,000-action workbook unpacks to about 10 MB; this leaves ample room.
+MAX_UNPACKED_XLSX_BYTES = 200 * 2**20
+
+
 def _xlsx_grids(data: bytes) -> list[Grid]:
     if data.startswith(OLE_SIGNATURE):
         raise PlanFileError(
@@ -216,6 +220,15 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
         raise PlanFileError(
             "The file is named .xlsx but is not really a spreadsheet: save the plan from Excel "
             "as an Excel Workbook (.xlsx), or as CSV, and upload that."
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+        # A few megabytes can unzip to gigabytes: refuse before openpyxl expands it.
+        raise PlanFileError(
+            f"The workbook unpacks to {unpacked // 2**20} MB, more than the "
+            f"{MAX_UNPACKED_XLSX_BYTES // 2**20} MB an action plan can need; check it is the "
+            "right file, or save the plan as CSV."
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data))

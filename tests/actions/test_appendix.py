@@ -505,3 +505,15 @@ def test_action_before_any_priority_names_its_row():
 
 def test_plan_file_error_without_a_row_is_just_its_message():
     assert str(PlanFileError("The file is empty.")) == "The file is empty."
+
+
+def test_workbook_that_unzips_to_an_absurd_size_is_refused(monkeypatch):
+    import actions.appendix as appendix
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Priority", "Actions", "By whom", "By When"])
+    out = io.BytesIO()
+    workbook.save(out)
+    monkeypatch.setattr(appendix, "MAX_UNPACKED_XLSX_BYTES", 1000)
+    with pytest.raises(PlanFileError, match="unpacks to"):
+        read_plan("plan.xlsx", out.getvalue())
