@@ -1,0 +1,54 @@
+"""The seed appendix and a way to import it, with counts that show exactly what was written."""
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from simple_history.models import HistoricalChanges
+
+from priorities.services import plan_import
+
+SEED = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
+AREA = "Medway"
+STRATEGY = "Joint SEND Strategy 2019-22"
+
+
+def history_counts() -> dict[str, int]:
+    """Rows in every history table, by model: any write through the services adds one."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if issubclass(model, HistoricalChanges)
+    }
+
+
+def plan_counts() -> dict[str, int]:
+    """Rows in every table of the plan apps, history included."""
+    return {
+        model._meta.label: model.objects.count()
+        for app_label in ("priorities", "actions", "governance")
+        for model in apps.get_app_config(app_label).get_models()
+    }
+
+
+@pytest.fixture
+def seed_data() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture
+def import_plan(plan_admin):
+    """plan_import into Medway's 2019-22 strategy as the plan admin, unless told otherwise."""
+
+    def run(data: bytes, *, file_name: str = SEED.name, user=plan_admin, dry_run: bool = False):
+        return plan_import(
+            area_name=AREA,
+            strategy_title=STRATEGY,
+            file_name=file_name,
+            data=data,
+            user=user,
+            dry_run=dry_run,
+        )
+
+    return run
