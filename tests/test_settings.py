@@ -25,6 +25,8 @@ def test_production_settings_pass_the_deploy_check():
         "--deploy",
         "--fail-level",
         "WARNING",
+        # make test sets it for the browser tests; production must not.
+        unset={"DJANGO_ALLOW_ASYNC_UNSAFE"},
         DJANGO_SETTINGS_MODULE="sendplan.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="sendplan.example.gov.uk",
