@@ -1,0 +1,115 @@
+"""The board's pages: plans, a plan's dashboard, what changed since a date, the action list."""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Strategy
+
+from .. import selectors
+from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
+from ..resources import PlanCSV, PlanResource
+from .access import plan_reader_required
+
+
+class _PlanResourceInOneRead(PlanResource):
+    """The plan's export layout, read in one query (and its prefetches) rather than pages of
+    100 rows, so that the download's query count does not grow with the plan."""
+
+    def iter_queryset(self, queryset):
+        yield from queryset
+
+
+def _plan_csv(actions) -> bytes:
+    # A byte order mark makes Excel read the file as UTF-8, as resources.export_plan does.
+    dataset = _PlanResourceInOneRead().export(queryset=actions)
+    return PlanCSV().export_data(dataset).encode("utf-8-sig")
+
+
+def _strategy(pk: int) -> Strategy:
+    return get_object_or_404(Strategy.objects.select_related("area"), pk=pk)
+
+
+@plan_reader_required
+def strategy_list(request):
+    return render(
+        request, "actions/strategy_list.html", {"strategies": selectors.strategies_with_counts()}
+    )
+
+
+@plan_reader_required
+def dashboard(request, pk: int):
+    strategy = _strategy(pk)
+    today = timezone.localdate()
+    stale_form = StaleDaysForm(
+        request.GET if "stale_days" in request.GET else None,
+        initial={"stale_days": settings.SENDPLAN_STALE_AFTER_DAYS},
+    )
+    stale_days = stale_form.stale_days_or_default()
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "strategy": strategy,
+            "today": today,
+            "stale_form": stale_form,
+            "dashboard": selectors.dashboard_for_strategy(strategy, today, stale_days),
+            "completion": selectors.completion_over_time(strategy, today),
+        },
+    )
+
+
+@plan_reader_required
+def changes_since(request, pk: int):
+    strategy = _strategy(pk)
+    form = SinceForm(
+        request.GET if "since" in request.GET else None,
+        initial={"since": SinceForm.default_since()},
+    )
+    if form.is_bound:
+        since = form.cleaned_data["since"] if form.is_valid() else None
+    else:
+        since = SinceForm.default_since()
+    changes = None
+    if since is not None:
+        start = timezone.make_aware(datetime.combine(since, time.min))
+        changes = selectors.status_changes_since(strategy, start)
+    return render(
+        request,
+        "actions/changes.html",
+        {"strategy": strategy, "form": form, "since": since, "changes": changes},
+    )
+
+
+@plan_reader_required
+def action_list(request, pk: int):
+    strategy = _strategy(pk)
+    form = ActionFilterForm(request.GET, strategy=strategy)
+    actions = None
+    if form.is_valid():
+        actions = selectors.action_list(strategy, form.cleaned_data, timezone.localdate())
+    return render(
+        request,
+        "actions/action_list.html",
+        {"strategy": strategy, "form": form, "actions": actions},
+        status=200 if actions is not None else 400,
+    )
+
+
+@plan_reader_required
+def action_list_csv(request, pk: int):
+    """The filtered list in the plan's spreadsheet layout, which re-imports unchanged."""
+    strategy = _strategy(pk)
+    form = ActionFilterForm(request.GET, strategy=strategy)
+    if not form.is_valid():
+        # The list page explains what is wrong with the filters.
+        return redirect(f"{reverse('actions:list', args=[pk])}?{request.GET.urlencode()}")
+    actions = selectors.filter_actions(strategy, form.cleaned_data, timezone.localdate())
+    response = HttpResponse(_plan_csv(actions), content_type="text/csv; charset=utf-8")
+    filename = f"actions-{strategy.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
