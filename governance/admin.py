@@ -1,7 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Board
+from sendplan.audit import delete_with_history, save_with_history
+
+from . import services
+from .models import Board, BoardMembership, Decision, Meeting, Review
+
+
+def _save_formset_with_history(request, formset, **defaults) -> None:
+    """Save an inline's rows through save_with_history, so each carries the admin's name."""
+    for obj in formset.save(commit=False):
+        for field, value in defaults.items():
+            if getattr(obj, f"{field}_id") is None:
+                setattr(obj, field, value)
+        save_with_history(obj, user=request.user)
+    for obj in formset.deleted_objects:
+        delete_with_history(obj, user=request.user)
+    formset.save_m2m()
+
+
+class BoardMembershipInline(admin.TabularInline):
+    model = BoardMembership
+    extra = 0
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Board)
@@ -9,3 +30,118 @@ class BoardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "area", "kind"]
     list_filter = ["area", "kind"]
     search_fields = ["name"]
+    inlines = [BoardMembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        _save_formset_with_history(request, formset)
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    extra = 0
+    fields = [
+        "priority",
+        "action",
+        "rag",
+        "comment",
+        "recommendation",
+        "follow_up_references",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["follow_up_references", "recorded_by", "recorded_at"]
+    autocomplete_fields = ["action"]
+
+    @admin.display(description="follow-up actions")
+    def follow_up_references(self, obj):
+        # Created with the review on the meeting's page, where the board asks for them.
+        return ", ".join(action.reference for action in obj.follow_ups.all()) or "-"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "title", "board", "strategy"]
+    list_filter = ["board__area", "board", "strategy"]
+    list_select_related = ["board", "strategy"]
+    search_fields = ["title", "agenda", "minutes"]
+    date_hierarchy = "date"
+    inlines = [ReviewInline]
+
+    def save_model(self, request, obj, form, change):
+        services.meeting_save(meeting=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.meeting_delete(meeting=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for meeting in queryset:
+            services.meeting_delete(meeting=meeting, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        _save_formset_with_history(request, formset, recorded_by=request.user)
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "subject_reference", "rag", "recorded_by", "recorded_at"]
+    list_filter = ["meeting__board", "rag"]
+    list_select_related = ["meeting__board", "priority", "action", "recorded_by"]
+    search_fields = ["comment", "recommendation", "action__reference", "action__text"]
+    readonly_fields = ["recorded_by", "recorded_at", "follow_ups"]
+    autocomplete_fields = ["action"]
+    fields = ["meeting", "priority", "action", "rag", "comment", "recommendation"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self.readonly_fields] if obj else self.fields
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        save_with_history(obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        delete_with_history(obj, user=request.user)
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "date", "decision_maker", "status", "is_key_decision"]
+    list_filter = ["area", "status", "is_key_decision", "delegated_by"]
+    list_select_related = ["area"]
+    search_fields = [
+        "number",
+        "title",
+        "decision_maker",
+        "delegation",
+        "decision",
+        "reasons",
+        "options_rejected",
+    ]
+    date_hierarchy = "date"
+    autocomplete_fields = ["actions"]
+    fieldsets = [
+        (None, {"fields": ["area", "number", "title", "date", "status", "lead_officer"]}),
+        ("Who decided", {"fields": ["decision_maker", "delegated_by", "delegation"]}),
+        (
+            "The decision",
+            {
+                "fields": [
+                    "decision",
+                    "reasons",
+                    "options_rejected",
+                    "conflicts_of_interest",
+                    "is_key_decision",
+                    "key_decision_reason",
+                ]
+            },
+        ),
+        ("Links", {"fields": ["strategy", "meeting", "actions"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # The linked actions are saved by the form after this, and their change is recorded
+        # on the decision's history by the middleware's user.
+        services.decision_save(decision=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        delete_with_history(obj, user=request.user)

@@ -1,9 +1,15 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.models import LocalArea
+from actions.choices import RAG_COLOURS, Rag
+from actions.models import Action
+from priorities.models import LocalArea, Priority, Strategy
 
-from .choices import BoardKind
+from .choices import BoardKind, DecisionStatus
 
 
 class Board(models.Model):
@@ -12,6 +18,9 @@ class Board(models.Model):
     area = models.ForeignKey(LocalArea, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=BoardKind.choices)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="BoardMembership", related_name="boards", blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -22,3 +31,180 @@ class Board(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.area.name})"
+
+
+class BoardMembership(models.Model):
+    """A user sitting on a board; its own history records who joined or left when."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_memberships"
+    )
+    role = models.CharField(
+        max_length=100, blank=True, help_text='On the board, for example "Chair".'
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "user"], name="board_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} sits on {self.board.name}"
+
+
+class Meeting(models.Model):
+    """A meeting of a board, whose pack shows the plan as it stood at the end of that day."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="The strategy whose action plan the meeting monitors.",
+    )
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    agenda = models.TextField("agenda notes", blank=True)
+    minutes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "board__name"]
+        get_latest_by = "date"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "date", "title"], name="meeting_unique_title_on_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.board.name}, {self.date.day} {self.date:%B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting_pack", args=[self.pk])
+
+    def clean(self):
+        if self.strategy_id and self.board_id and self.strategy.area_id != self.board.area_id:
+            raise ValidationError({"strategy": "Choose a strategy of the board's own area."})
+
+
+class Review(models.Model):
+    """A board's view of one action, or of a whole priority when no action is named."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviews")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="reviews")
+    action = models.ForeignKey(
+        Action,
+        # A reviewed action is part of the board's record: complete it rather than delete it.
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        null=True,
+        blank=True,
+        help_text="Leave blank to review the whole priority.",
+    )
+    rag = models.CharField("board's RAG", max_length=10, choices=Rag.choices, blank=True)
+    comment = models.TextField(blank=True)
+    recommendation = models.TextField("recommendation or decision", blank=True)
+    # The plan's actions that the board asked for; created by services.review_record.
+    follow_ups = models.ManyToManyField(Action, related_name="raised_by_reviews", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_recorded"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[follow_ups])
+
+    class Meta:
+        ordering = ["meeting", "priority__order", "priority__number", "recorded_at"]
+
+    def __str__(self):
+        return f"Review of {self.subject_reference} at {self.meeting}"
+
+    @property
+    def subject_reference(self) -> str:
+        if self.action_id:
+            return self.action.reference
+        return f"priority {self.priority.number}"
+
+    @property
+    def rag_colour(self) -> str:
+        return RAG_COLOURS[Rag(self.rag)]
+
+    def clean(self):
+        if self.action_id and self.priority_id and self.action.priority_id != self.priority_id:
+            raise ValidationError({"action": "Choose an action of the reviewed priority."})
+
+
+class Decision(models.Model):
+    """A decision about the strategy as the council records it, with its delegation."""
+
+    area = models.ForeignKey(LocalArea, on_delete=models.PROTECT, related_name="decisions")
+    number = models.CharField(
+        max_length=50, blank=True, help_text='As the council numbers it: "115/2022", "21/00019".'
+    )
+    title = models.CharField(max_length=300)
+    date = models.DateField("date of decision", null=True, blank=True)
+    decision_maker = models.CharField(
+        max_length=300, help_text='For example "Cabinet" or "Director of People".'
+    )
+    delegated_by = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="delegated_decisions",
+        null=True,
+        blank=True,
+        help_text="The body that delegated the decision, if it was delegated.",
+    )
+    delegation = models.TextField(
+        blank=True, help_text="The delegation as recorded, with the delegating decision's number."
+    )
+    decision = models.TextField()
+    reasons = models.TextField("reasons for the decision", blank=True)
+    options_rejected = models.TextField("other options considered and rejected", blank=True)
+    conflicts_of_interest = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED
+    )
+    is_key_decision = models.BooleanField("key decision", default=False)
+    key_decision_reason = models.CharField(
+        max_length=300, blank=True, help_text='For example "Expenditure of more than £1m".'
+    )
+    lead_officer = models.CharField(max_length=200, blank=True)
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, related_name="decisions", null=True, blank=True
+    )
+    actions = models.ManyToManyField(Action, related_name="decisions", blank=True)
+    history = HistoricalRecords(m2m_fields=[actions])
+
+    class Meta:
+        # Undated decisions last, on SQLite and PostgreSQL alike.
+        ordering = [models.F("date").desc(nulls_last=True), "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "number"],
+                condition=~models.Q(number=""),
+                name="decision_unique_number_in_area",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("governance:decision_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.delegated_by_id and self.area_id and self.delegated_by.area_id != self.area_id:
+            errors["delegated_by"] = "Choose a body of the decision's own area."
+        if self.strategy_id and self.area_id and self.strategy.area_id != self.area_id:
+            errors["strategy"] = "Choose a strategy of the decision's own area."
+        if not self.is_key_decision and self.key_decision_reason:
+            errors["key_decision_reason"] = "Only a key decision has a reason for being key."
+        if errors:
+            raise ValidationError(errors)

@@ -25,16 +25,32 @@ _EDIT_PLAN = [
     for app, models in {
         "priorities": ["localarea", "strategy", "priority"],
         "actions": ["owner", "ownerholder", "action", "actionowner", "milestone", "progressupdate"],
-        "governance": ["board"],
+        "governance": ["board", "boardmembership", "meeting", "review", "decision"],
     }.items()
     for model in models
     for verb in ("add", "change", "delete", "view")
 ]
 
+_VIEW_GOVERNANCE = [
+    "governance.view_boardmembership",
+    "governance.view_meeting",
+    "governance.view_review",
+    "governance.view_decision",
+]
+
 ROLE_PERMISSIONS = {
     OFFICER: [*_VIEW_ALL, "actions.update_own_action"],
-    BOARD_MEMBER: [*_VIEW_ALL, "governance.add_review"],
-    PLAN_ADMIN: [*_EDIT_PLAN, "actions.update_own_action", "governance.add_review"],
+    BOARD_MEMBER: [*_VIEW_ALL, *_VIEW_GOVERNANCE, "governance.add_review"],
+    PLAN_ADMIN: [
+        *_EDIT_PLAN,
+        "actions.update_own_action",
+        "governance.add_review",
+        # Plan admins manage who holds which role.
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+    ],
 }
 
 
@@ -68,3 +84,36 @@ def can_update_action(user, action) -> bool:
 
 def can_review(user) -> bool:
     return user.is_authenticated and user.has_perm("governance.add_review")
+
+
+def can_view_governance(user) -> bool:
+    """Meetings, board packs, reviews and the decision log."""
+    return user.is_authenticated and user.has_perm("governance.view_meeting")
+
+
+def can_manage_governance(user) -> bool:
+    """Plan admins keep boards, members, meetings and decisions."""
+    return user.is_active and user.has_perm("governance.change_meeting")
+
+
+def can_review_at(user, meeting) -> bool:
+    """Plan admins record any board's reviews; board members only those of their own boards."""
+    if not can_review(user):
+        return False
+    return can_manage_governance(user) or meeting.board.members.filter(pk=user.pk).exists()
+
+
+def can_view_plan(user) -> bool:
+    """Every role reads the plan, its dashboards and its history; a user with no role does not."""
+    return user.is_authenticated and user.has_perm("actions.view_action")
+
+
+def can_update_own_actions(user) -> bool:
+    """Officers (and plan admins) update the actions of the owner roles they hold."""
+    return user.is_authenticated and user.has_perm("actions.update_own_action")
+
+
+def role_names(user) -> list[str]:
+    """The user's roles, to show who they are signed in as; never use this for a check."""
+    names = set(user.groups.values_list("name", flat=True))
+    return [role for role in ROLE_PERMISSIONS if role in names]

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from actions.views import officer
 
 admin.site.site_header = "sendplan administration"
 admin.site.site_title = "sendplan"
@@ -8,5 +10,9 @@ admin.site.index_title = "Plan administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("governance/", include("governance.urls")),
+    path("", officer.home, name="home"),
+    path("", include("actions.urls")),
 ]

@@ -1,0 +1,247 @@
+"""Reads for meetings and board packs: the plan as it stood on a meeting day, from its history.
+
+A pack must not change when an action is edited after the meeting, so nothing here reads
+the actions' current values: every figure comes from the audit history (see
+docs/decisions/0001). Each read is a fixed number of queries, whatever the plan's size.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, Subquery
+
+from actions.choices import Rag, Status
+from actions.models import Action, ProgressUpdate
+from actions.selectors import PlanChange, status_changes_since
+from priorities.models import Priority
+
+from .models import Decision, Meeting, Review
+
+# Boards in England meet on London days: a meeting day ends at midnight London time.
+LONDON = ZoneInfo("Europe/London")
+
+
+def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
+    """The first moment after the meeting day; the pack shows history written before it."""
+    next_day = meeting.date + datetime.timedelta(days=1)
+    return datetime.datetime.combine(next_day, datetime.time.min, tzinfo=LONDON)
+
+
+def meeting_scope(meeting: Meeting) -> Q:
+    """The actions of the plan a meeting monitors."""
+    return Q(priority__strategy_id=meeting.strategy_id)
+
+
+def meeting_priorities(meeting: Meeting):
+    """The priorities of the plan a meeting monitors, in plan order."""
+    return Priority.objects.filter(strategy_id=meeting.strategy_id)
+
+
+def actions_as_at(*, scope: Q, cutoff: datetime.datetime) -> list:
+    """Each action in scope as its latest history row before the cutoff showed it.
+
+    Actions created after the cutoff have no such row; those whose latest row is their
+    deletion had gone. Each row also carries when the action was first recorded and its
+    last progress update before the cutoff. One query: the rest are correlated subqueries.
+    """
+    history = Action.history.model
+    same_action = history.objects.filter(id=OuterRef("id"))
+    latest = same_action.filter(history_date__lt=cutoff).order_by("-history_date", "-history_id")
+    last_update = ProgressUpdate.history.filter(
+        action_id=OuterRef("id"), history_type="+", history_date__lt=cutoff
+    ).order_by("-history_date")
+    return list(
+        history.objects.filter(
+            scope, history_date__lt=cutoff, history_id=Subquery(latest.values("history_id")[:1])
+        )
+        .exclude(history_type="-")
+        .annotate(
+            first_recorded=Subquery(
+                same_action.order_by("history_date").values("history_date")[:1]
+            ),
+            last_update=Subquery(last_update.values("history_date")[:1]),
+        )
+        .select_related("priority")
+        .order_by("priority__order", "priority__number", "order", "id")
+    )
+
+
+def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
+    """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
+
+    Oldest first, each with who made it, when and why (actions.selectors reads them).
+    """
+    if previous is None:
+        return []
+    cutoff = meeting_cutoff(meeting)
+    since = status_changes_since(meeting.strategy, meeting_cutoff(previous))
+    return [item for item in reversed(since) if item.change.when < cutoff]
+
+
+@dataclass
+class PriorityCounts:
+    """One priority's row of the plan summary: actions by status and by RAG."""
+
+    number: int
+    title: str
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Status.values, 0))
+    by_rag: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Rag.values, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    def add(self, row) -> None:
+        self.by_status[row.status] += 1
+        self.by_rag[row.rag] += 1
+
+    @property
+    def status_counts(self) -> list[int]:
+        return list(self.by_status.values())
+
+    @property
+    def rag_counts(self) -> list[int]:
+        return list(self.by_rag.values())
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    action: object  # the action's history row as at the meeting
+    reasons: list[str]
+
+
+@dataclass
+class BoardPack:
+    meeting: Meeting
+    cutoff: datetime.datetime
+    previous: Meeting | None
+    next_meeting: Meeting | None
+    actions: list
+    summary: list[PriorityCounts]
+    totals: PriorityCounts
+    exceptions: list[ExceptionRow]
+    changes: list[PlanChange]
+    reviews: list[Review]
+    decisions: list[Decision]
+    due_until: datetime.date
+    due: list
+
+
+def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
+    """Counts by status and RAG for each priority, in plan order, and for the whole plan."""
+    by_priority: dict[int, PriorityCounts] = {}
+    totals = PriorityCounts(number=0, title="All priorities")
+    for row in actions:
+        if row.priority_id not in by_priority:
+            by_priority[row.priority_id] = PriorityCounts(
+                number=row.priority.number, title=row.priority.title
+            )
+        by_priority[row.priority_id].add(row)
+        totals.add(row)
+    return list(by_priority.values()), totals
+
+
+def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
+    """Open actions that were red, blocked, overdue or stale on the day, with the reasons."""
+    stale_days = settings.SENDPLAN_STALE_AFTER_DAYS
+    stale_before = datetime.datetime.combine(
+        day - datetime.timedelta(days=stale_days), datetime.time.min, tzinfo=LONDON
+    )
+    exceptions = []
+    for row in actions:
+        if row.status == Status.COMPLETED:
+            continue
+        last_activity = row.last_update or row.first_recorded
+        checks = [
+            ("Red", row.rag == Rag.RED),
+            ("Blocked", row.status == Status.BLOCKED),
+            ("Overdue", row.due_date is not None and row.due_date < day),
+            (f"No update for over {stale_days} days", last_activity < stale_before),
+        ]
+        if reasons := [label for label, applies in checks if applies]:
+            exceptions.append(ExceptionRow(action=row, reasons=reasons))
+    return exceptions
+
+
+def board_pack(meeting: Meeting) -> BoardPack:
+    """Everything the board reads for one meeting, as the plan stood at the end of its day."""
+    cutoff = meeting_cutoff(meeting)
+    scope = meeting_scope(meeting)
+    same_board = Meeting.objects.filter(board_id=meeting.board_id).exclude(pk=meeting.pk)
+    previous = same_board.filter(date__lt=meeting.date).order_by("-date").first()
+    next_meeting = same_board.filter(date__gt=meeting.date).order_by("date").first()
+    actions = actions_as_at(scope=scope, cutoff=cutoff)
+    summary, totals = plan_summary(actions)
+    due_until = (
+        next_meeting.date
+        if next_meeting
+        else meeting.date + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
+    )
+    return BoardPack(
+        meeting=meeting,
+        cutoff=cutoff,
+        previous=previous,
+        next_meeting=next_meeting,
+        actions=actions,
+        summary=summary,
+        totals=totals,
+        exceptions=plan_exceptions(actions, day=meeting.date),
+        changes=changes_between(meeting, previous),
+        reviews=list(
+            meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
+                "follow_ups__owners"
+            )
+        ),
+        decisions=list(meeting.decisions.all()),
+        due_until=due_until,
+        due=[
+            row
+            for row in actions
+            if row.status != Status.COMPLETED
+            and row.due_date is not None
+            and meeting.date <= row.due_date <= due_until
+        ],
+    )
+
+
+DECISION_SEARCH_FIELDS = [
+    "number",
+    "title",
+    "decision_maker",
+    "delegation",
+    "decision",
+    "reasons",
+    "options_rejected",
+    "lead_officer",
+]
+
+
+def decision_search(
+    *, q: str = "", area_id=None, status: str = "", key: str = "", delegated_by=None
+):
+    """The decision log, newest first, narrowed by every word of q and by the filters given."""
+    decisions = Decision.objects.select_related("area", "delegated_by", "strategy")
+    for word in q.split():
+        matches = Q()
+        for name in DECISION_SEARCH_FIELDS:
+            matches |= Q(**{f"{name}__icontains": word})
+        decisions = decisions.filter(matches)
+    if area_id:
+        decisions = decisions.filter(area_id=area_id)
+    if status:
+        decisions = decisions.filter(status=status)
+    if key:
+        decisions = decisions.filter(is_key_decision=key == "yes")
+    if delegated_by:
+        decisions = decisions.filter(delegated_by=delegated_by)
+    return decisions.order_by(F("date").desc(nulls_last=True), "number", "pk")
+
+
+def meetings_by_board(board_id=None):
+    """Meetings, newest first, with their board and plan."""
+    meetings = Meeting.objects.select_related("board__area", "strategy")
+    if board_id:
+        meetings = meetings.filter(board_id=board_id)
+    return meetings.order_by("-date", "board__name")

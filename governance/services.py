@@ -1,0 +1,197 @@
+"""Every write to board members, meetings, reviews and decisions goes through these functions.
+
+Like the plan's services they check the role, validate, and record the user and the
+reason on each history row. ``user=None`` means a management command run by an operator.
+"""
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from actions.models import Action
+from actions.owners import OwnerDirectory
+from actions.services import action_save, action_set_owners, owner_find_or_create
+from priorities.models import Priority
+from sendplan.audit import delete_with_history, save_with_history
+from sendplan.roles import can_manage_governance, can_review_at
+
+from .audit import history_stamped
+from .models import Board, BoardMembership, Decision, Meeting, Review
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An action the board asks for: it becomes an action of the reviewed priority."""
+
+    text: str
+    owner_name: str
+    due_date: datetime.date
+
+
+def _require_manager(user) -> None:
+    if user is not None and not can_manage_governance(user):
+        raise PermissionDenied("Only plan administrators can change meetings and decisions.")
+
+
+@transaction.atomic
+def board_member_add(*, board: Board, member, user, role: str = "", reason: str = ""):
+    """Seat a user on a board (or change their role on it); returns the membership."""
+    _require_manager(user)
+    membership = BoardMembership.objects.filter(board=board, user=member).first()
+    if membership is None:
+        membership = BoardMembership(board=board, user=member)
+    elif membership.role == role:
+        return membership
+    membership.role = role
+    save_with_history(membership, user=user, reason=reason)
+    return membership
+
+
+@transaction.atomic
+def board_member_remove(*, board: Board, member, user, reason: str = "") -> None:
+    _require_manager(user)
+    for membership in BoardMembership.objects.filter(board=board, user=member):
+        delete_with_history(membership, user=user, reason=reason)
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
+    _require_manager(user)
+    save_with_history(meeting, user=user, reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, user, reason: str = "") -> None:
+    """Delete a meeting entered in error; its reviews go with it, their history stays."""
+    _require_manager(user)
+    for review in meeting.reviews.all():
+        delete_with_history(review, user=user, reason=reason)
+    delete_with_history(meeting, user=user, reason=reason)
+
+
+@transaction.atomic
+def decision_save(
+    *, decision: Decision, user, actions: list[Action] | None = None, reason: str = ""
+) -> Decision:
+    """Create or change a decision; ``actions``, when given, become exactly its linked actions."""
+    _require_manager(user)
+    save_with_history(decision, user=user, reason=reason)
+    if actions is not None:
+        decision.actions.set(actions)
+    return decision
+
+
+@transaction.atomic
+def review_record(
+    *,
+    meeting: Meeting,
+    priority: Priority,
+    user,
+    action: Action | None = None,
+    rag: str = "",
+    comment: str = "",
+    recommendation: str = "",
+    follow_ups: Sequence[FollowUp] = (),
+) -> Review:
+    """Record the board's review of an action or a priority, creating its follow-up actions."""
+    if not can_review_at(user, meeting):
+        raise PermissionDenied("Only members of this board and plan administrators can review.")
+    if errors := review_errors(
+        meeting=meeting,
+        priority=priority,
+        comment=comment,
+        recommendation=recommendation,
+        rag=rag,
+        follow_ups=follow_ups,
+    ):
+        raise ValidationError(errors)
+    reason = f"Review at the {meeting.board.name} meeting of {meeting.date:%d/%m/%Y}"
+    review = Review(
+        meeting=meeting,
+        priority=priority,
+        action=action,
+        rag=rag,
+        comment=comment.strip(),
+        recommendation=recommendation.strip(),
+        recorded_by=user,
+    )
+    save_with_history(review, user=user, reason=reason)
+    if follow_ups:
+        subject = f"review of {review.subject_reference}"
+        created = [
+            _create_follow_up(
+                priority=priority, follow_up=f, user=user, reason=f"Follow-up from the {subject}"
+            )
+            for f in follow_ups
+        ]
+        review.follow_ups.add(*created)
+    return review
+
+
+def review_errors(
+    *,
+    meeting: Meeting,
+    priority: Priority,
+    rag: str,
+    comment: str,
+    recommendation: str,
+    follow_ups: Sequence[FollowUp],
+) -> dict[str, str]:
+    """What makes a review unusable, by field name: nothing said, or the wrong plan."""
+    errors = {}
+    if priority.strategy_id != meeting.strategy_id:
+        errors["priority"] = "Choose a priority of the plan this meeting monitors."
+    if not (rag or comment.strip() or recommendation.strip() or follow_ups):
+        errors["comment"] = (
+            "Give the board's RAG rating, a comment, a recommendation or a follow-up action."
+        )
+    for follow_up in follow_ups:
+        if not (follow_up.text.strip() and follow_up.owner_name.strip() and follow_up.due_date):
+            errors["follow_ups"] = "Give each follow-up action its text, owner and due date."
+    return errors
+
+
+def _create_follow_up(*, priority: Priority, follow_up: FollowUp, user, reason: str) -> Action:
+    # The plan services let only plan administrators create actions as themselves; the
+    # reviewer was authorised above, so the services run as the system while every history
+    # row they write is stamped with the reviewer.
+    with history_stamped(user=user):
+        reference, order = next_action_reference(priority)
+        action = Action(
+            priority=priority,
+            reference=reference,
+            order=order,
+            text=follow_up.text.strip(),
+            deadline_text=f"{follow_up.due_date.day} {follow_up.due_date:%B %Y}",
+            due_date=follow_up.due_date,
+        )
+        action_save(action=action, user=None, reason=reason)
+        owner, _ = owner_find_or_create(
+            directory=OwnerDirectory(priority.strategy.area),
+            name=follow_up.owner_name.strip(),
+            user=None,
+            reason=reason,
+        )
+        action_set_owners(action=action, owners=[owner], user=None, reason=reason)
+    return action
+
+
+def next_action_reference(priority: Priority) -> tuple[str, int]:
+    """The next free "N.M" reference of the priority, and the order that puts it last.
+
+    References once used, even by a since-deleted action, stay retired, so a reference
+    read in an old board pack never comes to mean another action. Locks the priority so
+    two reviews saved at once cannot take the same reference.
+    """
+    Priority.objects.select_for_update().get(pk=priority.pk)
+    pattern = re.compile(rf"^{priority.number}\.(\d+)$")
+    used = Action.history.filter(priority_id=priority.pk).values_list("reference", flat=True)
+    numbers = [int(match[1]) for reference in used if (match := pattern.match(reference))]
+    last_order = Action.objects.filter(priority=priority).aggregate(Max("order"))["order__max"]
+    return f"{priority.number}.{max(numbers, default=0) + 1}", (last_order or 0) + 1

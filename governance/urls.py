@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views.meeting_pack, name="meeting_pack"),
+    path("meetings/<int:pk>/pack.xlsx", views.meeting_pack_xlsx, name="meeting_pack_xlsx"),
+    path("meetings/<int:pk>/reviews/new/", views.review_create, name="review_create"),
+    path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+]

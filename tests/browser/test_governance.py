@@ -1,0 +1,99 @@
+"""A board member opens the demo's last board pack and records a review with a follow-up."""
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action
+from governance.models import Meeting
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+    pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: run npm ci"),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def board_page(demo, live_server, client, page):
+    client.force_login(User.objects.get(username="board"))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return page
+
+
+def assert_no_axe_violations(page) -> None:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board_page, live_server):
+    page = board_page
+    meeting = Meeting.objects.filter(
+        board__kind="partnership", date__lt=timezone.localdate()
+    ).latest()
+    page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    exceptions = page.locator("#exceptions + p + div table")
+    assert "At risk" in exceptions.locator("tr", has_text="3.1").inner_text()  # not today's
+    assert page.locator("#changes").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Record a review").click()
+    page.get_by_role("button", name="Record review").click()
+    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("What did the board review?").select_option(label="Priority 5 as a whole")
+    page.get_by_label("Amber").check()
+    page.get_by_label("Comment").fill("The forum wants termly reports.")
+    follow_up = page.get_by_role("group", name="Follow-up action 1")
+    follow_up.get_by_label("Action").fill("Publish the survey results on the Local Offer.")
+    follow_up.get_by_label("Owner").select_option(label="Medway Parents and Carers Forum")
+    follow_up.get_by_label("Day").fill("28")
+    follow_up.get_by_label("Month").fill("2")
+    follow_up.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Record review").click()
+
+    assert page.get_by_text("Follow-up actions added to the plan: 5.3").is_visible()
+    reviews = page.locator("#reviews ~ div table").first
+    assert "Publish the survey results" in reviews.inner_text()
+    assert_no_axe_violations(page)
+    created = Action.objects.get(priority__strategy=meeting.strategy, reference="5.3")
+    assert [owner.name for owner in created.owners.all()] == ["Medway Parents and Carers Forum"]
+
+    page.goto(f"{live_server.url}{reverse('actions:list', args=[meeting.strategy.pk])}")
+    assert "Publish the survey results on the Local Offer." in page.locator("main").inner_text()
+
+
+def test_decision_log_is_accessible_and_filters(board_page, live_server):
+    page = board_page
+    page.goto(f"{live_server.url}/governance/decisions/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Search decisions").fill("21/00019")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("1 decision", exact=True).is_visible()
+    page.get_by_role("link", name="21/00019: SEND Strategy 2021-2024").click()
+    assert page.get_by_text("Expenditure or savings of more than £1m").is_visible()
+    assert_no_axe_violations(page)

@@ -1,0 +1,61 @@
+"""The demo's Partnership Board pack shows the plan as it stood at its last meeting."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from actions.models import Action
+from governance.models import Board, Decision, Meeting, Review
+from governance.selectors import board_pack
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def last_past_meeting():
+    return Meeting.objects.filter(board__area__name="Medway", minutes__gt="").latest()
+
+
+def test_board_demo_user_sits_on_the_partnership_board(demo):
+    board = Board.objects.get(area__name="Medway", kind="partnership")
+    assert board.members.filter(username="board").exists()
+
+
+def test_last_meeting_pack_shows_the_plan_then_not_now(demo):
+    pack = board_pack(last_past_meeting())
+    then = {row.reference: row.status for row in pack.actions}
+    now = dict(
+        Action.objects.filter(priority__strategy=pack.meeting.strategy).values_list(
+            "reference", "status"
+        )
+    )
+    assert (then["3.1"], now["3.1"]) == ("at_risk", "in_progress")
+    assert (then["2.1"], now["2.1"]) == ("blocked", "in_progress")
+
+
+def test_last_meeting_pack_has_changes_exceptions_reviews_and_due_actions(demo):
+    pack = board_pack(last_past_meeting())
+    assert pack.previous is not None and pack.next_meeting is not None
+    assert {c.reference for c in pack.changes} >= {"2.1", "3.1", "5.1"}
+    assert {row.action.reference for row in pack.exceptions} >= {"2.1", "3.1"}
+    assert len(pack.reviews) == 2
+    assert pack.due
+
+
+def test_demo_holds_the_two_seed_decisions(demo):
+    officer_decision = Decision.objects.get(area__name="Medway")
+    assert "115/2022" in officer_decision.delegation
+    assert officer_decision.delegated_by.kind == "cabinet"
+    kent = Decision.objects.get(number="21/00019")
+    assert kent.is_key_decision
+
+
+def test_loading_the_demo_again_adds_nothing(demo):
+    counts = [model.history.count() for model in (Meeting, Review, Decision, Action)]
+    call_command("load_demo", stdout=io.StringIO())
+    assert [model.history.count() for model in (Meeting, Review, Decision, Action)] == counts
+    assert User.objects.get(username="board").boards.count() == 1

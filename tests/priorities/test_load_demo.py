@@ -1,0 +1,53 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from actions.models import Action
+from priorities.models import Priority
+from sendplan import roles
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_demo_imports_the_seed_and_prints_working_passwords():
+    printed = load_demo()
+    assert Priority.objects.filter(strategy__title="SEND Strategy 2019-2022").count() == 7
+    assert Action.objects.filter(priority__strategy__title="SEND Strategy 2019-2022").count() >= 36
+    for username, role, password in [
+        ("officer", roles.OFFICER, "officer-demo-pass"),
+        ("board", roles.BOARD_MEMBER, "board-demo-pass"),
+        ("planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass"),
+    ]:
+        assert f"{username:<10} password: {password}" in printed
+        user = authenticate(username=username, password=password)
+        assert user is not None and user.groups.filter(name=role).exists()
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_duplicates_nothing():
+    load_demo()
+    first = row_counts()
+    load_demo()
+    assert row_counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_officer_can_update_their_actions_only():
+    load_demo()
+    officer = authenticate(username="officer", password="officer-demo-pass")
+    own = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.3")
+    other = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.5")
+    assert roles.can_update_action(officer, own)
+    assert not roles.can_update_action(officer, other)
