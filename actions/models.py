@@ -21,7 +21,7 @@ class Owner(models.Model):
 
     area = models.ForeignKey(LocalArea, on_delete=models.PROTECT, related_name="owners")
     name = models.CharField(max_length=200)
-    # Kept in step with name by save(); serves the look-up by spelling.
+    # Kept in step with name by clean() and save(); serves the look-up by spelling.
     normalised_name = models.CharField(max_length=200, editable=False)
     organisation = models.CharField(
         max_length=30, choices=Organisation.choices, default=Organisation.UNKNOWN, blank=True
@@ -47,9 +47,17 @@ class Owner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self._normalise_name()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # full_clean checks the unique name after clean(): set here, not only in save(), so
+        # the check compares the owner's own key rather than an empty one.
+        self._normalise_name()
+
+    def _normalise_name(self) -> None:
         self.name = " ".join(self.name.replace("\u00a0", " ").split())
         self.normalised_name = normalise_name(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def alias_list(self) -> list[str]:

@@ -5,6 +5,7 @@ writes carries the importing user and the file name on its history row, and a fi
 any bad row writes nothing.
 """
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +18,9 @@ from django.db import models, transaction
 
 from actions.appendix import PlanFileError, PlanRow, read_plan
 from actions.choices import Rag, Status
-from actions.deadlines import parse_deadline
-from actions.models import Action, Owner
+from actions.models import Action, ActionOwner, Owner
 from actions.owners import OwnerDirectory
-from actions.services import action_save, action_set_owners, owner_find_or_create
+from actions.services import ActionBatch, owner_find_or_create
 from sendplan.audit import save_with_history
 from sendplan.roles import can_edit_plan
 
@@ -201,13 +201,26 @@ class _PlanImport:
         strategy, report.strategy_created = strategy_get_or_create(
             area=area, title=report.strategy_title, user=self.user, reason=self.reason
         )
+        # The actions' changes are checked row by row and written together at the end.
+        self.batch = ActionBatch(user=self.user, reason=self.reason)
         priorities = {priority.number: priority for priority in strategy.priorities.all()}
         actions = {
             (action.priority_id, action.reference): action
             for action in Action.objects.filter(priority__strategy=strategy)
+            # Locked until the batch is written, as action_save locks the one it saves;
+            # only the actions, not their priorities, and unordered, as no order is needed.
+            .select_for_update(of=("self",))
             .select_related("priority")
-            .prefetch_related("ownerships__owner")
+            .order_by()
         }
+        # Grouped here rather than by prefetch_related, which builds a queryset per action.
+        self.ownerships: dict[int, list[ActionOwner]] = {}
+        for ownership in (
+            ActionOwner.objects.filter(action__priority__strategy=strategy)
+            .select_related("owner")
+            .order_by("action_id", "order")
+        ):
+            self.ownerships.setdefault(ownership.action_id, []).append(ownership)
         for number, priority_rows in _group_by_priority(rows).items():
             priority = self._import_priority(
                 priority=priorities.get(number), strategy=strategy, row=priority_rows[0]
@@ -216,8 +229,9 @@ class _PlanImport:
                 continue
             for position, row, reference in self._referenced(priority_rows):
                 self._import_action(
-                    action=actions.pop((priority.pk, reference), None)
-                    or Action(priority=priority, reference=reference),
+                    old=actions.pop((priority.pk, reference), None),
+                    priority=priority,
+                    reference=reference,
                     position=position,
                     row=row,
                 )
@@ -227,6 +241,9 @@ class _PlanImport:
                 actions.values(), key=lambda a: (a.priority.number, a.order, a.reference)
             )
         ]
+        # A refused file writes nothing, and its report is complete without the writes.
+        if not report.errors:
+            self.batch.save()
 
     def _referenced(self, rows: list[PlanRow]) -> list[tuple[int, PlanRow, str]]:
         """(position, row, reference) for a priority's rows, reporting repeated references."""
@@ -278,36 +295,40 @@ class _PlanImport:
             self.report.priorities_unchanged.append(item)
         return priority
 
-    def _import_action(self, *, action: Action, position: int, row: PlanRow) -> None:
-        created = action.pk is None
-        old = {name: getattr(action, name) for name in IMPORTED_ACTION_FIELDS}
-        old_ownerships = [] if created else list(action.ownerships.all())
+    def _import_action(
+        self,
+        *,
+        old: Action | None,
+        priority: Priority,
+        reference: str,
+        position: int,
+        row: PlanRow,
+    ) -> None:
+        """Check the row's action and owners and queue their changes; report what they are."""
+        # The row is applied to a copy: old stays as stored, for the rules and the report.
+        action = Action(priority=priority, reference=reference) if old is None else copy.copy(old)
         if not self._apply_row(action=action, position=position, row=row):
             return
         try:
-            action_save(action=action, user=self.user, reason=self.reason)
+            self.batch.add(old=old, action=action)
         except ValidationError as error:
             self._add_errors(row=row, error=error, model=Action)
             return
         owners = self._owners(row)
         if owners is None:
             return
-        # The ownerships were preloaded, so an unchanged list is known without the
-        # service's savepoint; the service still decides what a changed list writes.
-        same_owners = not created and [
-            (ownership.owner_id, ownership.order) for ownership in old_ownerships
-        ] == [(owner.pk, position) for position, owner in enumerate(owners)]
-        owners_changed = not same_owners and action_set_owners(
-            action=action, owners=owners, user=self.user, reason=self.reason
+        old_ownerships = self.ownerships.get(old.pk, []) if old is not None else []
+        owners_changed = self.batch.set_owners(
+            action=action, owners=owners, existing=old_ownerships
         )
         item = ImportedItem(reference=action.reference, text=action.text, row_number=row.row_number)
-        if created:
+        if old is None:
             self.report.actions_created.append(item)
             return
         item.changes = {
-            name: (value, getattr(action, name))
-            for name, value in old.items()
-            if value != getattr(action, name)
+            name: (getattr(old, name), getattr(action, name))
+            for name in IMPORTED_ACTION_FIELDS
+            if getattr(old, name) != getattr(action, name)
         }
         if owners_changed:
             item.changes["owners"] = (
@@ -320,12 +341,11 @@ class _PlanImport:
             self.report.actions_unchanged.append(item)
 
     def _apply_row(self, *, action: Action, position: int, row: PlanRow) -> bool:
-        """Set the action's fields from the row; False (with errors reported) if a value is bad."""
-        if action.pk is None or action.deadline_text != row.deadline_text:
-            # Only a new or changed deadline re-derives the dates, so a due date an
-            # administrator moved by hand survives re-importing the same file.
-            deadline = parse_deadline(row.deadline_text)
-            action.due_date, action.is_ongoing = deadline.due_date, deadline.is_ongoing
+        """Set the action's fields from the row; False (with errors reported) if a value is bad.
+
+        The due date is the services' to derive, from a new or changed deadline only, so a
+        due date an administrator moved by hand survives re-importing the same file.
+        """
         action.order = position
         action.text = row.text
         action.deadline_text = row.deadline_text

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actions import services
 from actions.choices import Rag, Status
@@ -215,3 +217,117 @@ def test_timeline_lists_each_status_change_with_who_and_note(action, officer):
         ("in_progress", "completed", "Finished"),
     ]
     assert timeline[-1].who == "Olivia"
+
+
+def test_changed_deadline_rederives_ongoing_unless_it_was_set_in_the_same_change(
+    priority, plan_admin
+):
+    action = Action(priority=priority, reference="1.9", text="x", deadline_text="ongoing")
+    services.action_save(action=action, user=plan_admin)
+    assert (action.due_date, action.is_ongoing) == (None, True)
+
+    action.deadline_text = "March 2020"
+    services.action_save(action=action, user=plan_admin, reason="Dated at last")
+    assert (action.due_date, action.is_ongoing) == (datetime.date(2020, 3, 31), False)
+
+    action.deadline_text, action.is_ongoing = "June 2020", True
+    services.action_save(action=action, user=plan_admin, reason="Termly after June")
+    assert (action.due_date, action.is_ongoing) == (datetime.date(2020, 6, 30), True)
+
+
+def test_action_save_reads_and_locks_the_action_alone(action, plan_admin):
+    action.text = "Reworded."
+    with CaptureQueriesContext(connection) as captured:
+        services.action_save(action=action, user=plan_admin)
+    # The first read of the action is the locked one (full_clean's checks follow). The
+    # default ordering would join, and on PostgreSQL lock, the priority, strategy and area.
+    read = next(
+        query["sql"]
+        for query in captured
+        if query["sql"].startswith("SELECT") and 'FROM "actions_action"' in query["sql"]
+    )
+    assert "JOIN" not in read
+    if connection.features.has_select_for_update_of:
+        assert read.endswith('FOR UPDATE OF "actions_action"')
+
+
+def test_batch_applies_the_rules_of_a_single_save(priority, action, plan_admin):
+    batch = services.ActionBatch(user=plan_admin, reason="")
+    new = Action(priority=priority, reference="1.2", text="New.", deadline_text="May 2020")
+    assert batch.add(old=None, action=new) == {}
+    moved = Action.objects.get(pk=action.pk)
+    moved.status = Status.BLOCKED
+    with pytest.raises(ValidationError) as error:
+        batch.add(old=Action.objects.get(pk=action.pk), action=moved)
+    assert set(error.value.message_dict) == {"status"}
+    too_long = Action(priority=priority, reference="1.3", text="x", deadline_text="x" * 201)
+    with pytest.raises(ValidationError) as error:
+        batch.add(old=None, action=too_long)
+    assert set(error.value.message_dict) == {"deadline_text"}
+    assert batch.add(old=Action.objects.get(pk=action.pk), action=action) is None
+
+    batch.save()
+
+    saved = Action.objects.get(reference="1.2")
+    assert (saved.due_date, saved.original_due_date, saved.version) == (
+        datetime.date(2020, 5, 31),
+        datetime.date(2020, 5, 31),
+        1,
+    )
+    action.refresh_from_db()
+    assert action.status == Status.NOT_STARTED
+    assert action.history.count() == 1
+
+
+def test_batch_writes_changes_and_owners_with_history(priority, action, owner, plan_admin):
+    other = Owner.objects.create(area=owner.area, name="SEN manager")
+    batch = services.ActionBatch(user=plan_admin, reason="Board agreed")
+    old = Action.objects.prefetch_related("ownerships").get(pk=action.pk)
+    changed = Action.objects.get(pk=action.pk)
+    changed.rag = Rag.RED
+    new = Action(priority=priority, reference="1.2", text="New.")
+    batch.add(old=old, action=changed)
+    batch.add(old=None, action=new)
+    assert batch.set_owners(action=changed, owners=[other], existing=old.ownerships.all())
+    assert batch.set_owners(action=new, owners=[owner, other, owner], existing=[])
+
+    batch.save()
+
+    changed.refresh_from_db()
+    assert (changed.rag, changed.version) == (Rag.RED, old.version + 1)
+    assert changed.updated_at > old.updated_at
+    assert list(changed.owners.all()) == [other]
+    assert [o.owner for o in new.ownerships.all()] == [owner, other]
+    latest = changed.history.latest()
+    assert (latest.rag, latest.history_type, latest.history_user) == ("red", "~", plan_admin)
+    assert latest.history_change_reason == "Board agreed"
+    rows = ActionOwner.history.values_list("history_type", "history_user", "history_change_reason")
+    assert sorted(rows) == [
+        ("+", plan_admin.pk, "Board agreed"),
+        ("+", plan_admin.pk, "Board agreed"),
+        ("+", plan_admin.pk, "Board agreed"),
+        ("-", plan_admin.pk, "Board agreed"),
+    ]
+
+
+def test_batch_is_for_plan_admins_only(officer):
+    with pytest.raises(PermissionDenied):
+        services.ActionBatch(user=officer, reason="")
+
+
+def test_owner_full_clean_compares_the_normalised_name(owner, area):
+    clash = Owner(area=area, name="designated  clinical\u00a0OFFICER")
+    with pytest.raises(ValidationError):
+        clash.full_clean()
+    assert clash.normalised_name == "designated clinical officer"
+
+
+def test_owner_save_checks_spellings_against_a_loaded_directory_without_reloading_it(
+    owner, area, plan_admin, django_assert_num_queries
+):
+    directory = OwnerDirectory(area)
+    clash = Owner(area=area, name="DCO for SEND", aliases="DCO")
+    with django_assert_num_queries(0):
+        assert services.owner_spelling_errors(clash, directory=directory) == {
+            "aliases": '"DCO" already names the owner "Designated Clinical Officer".'
+        }
