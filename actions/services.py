@@ -5,6 +5,7 @@ so permission checks, validation and the audit history cannot be skipped. ``user
 means a management command run by an operator on the server, recorded as such.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -14,8 +15,9 @@ from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_model_for_model
 
+from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
-from sendplan.roles import can_edit_plan, can_update_action
+from sendplan.roles import can_edit_plan, can_review, can_update_action
 
 from .choices import Rag, Status
 from .deadlines import parse_deadline
@@ -427,6 +429,11 @@ def owner_save(
     ``directory`` is the area's owners when the caller has them loaded, as an import does.
     """
     _require_plan_editor(user)
+    return _owner_write(owner=owner, user=user, reason=reason, directory=directory)
+
+
+def _owner_write(*, owner: Owner, user, reason: str, directory: OwnerDirectory | None) -> Owner:
+    """Check and save an owner for a caller that has checked the user may."""
     if errors := owner_spelling_errors(owner, directory=directory):
         raise ValidationError(errors)
     save_with_history(owner, user=user, reason=reason)
@@ -450,6 +457,13 @@ def owner_find_or_create(
     *, directory: OwnerDirectory, name: str, user, reason: str
 ) -> tuple[Owner, bool]:
     """The owner a "By whom" name means, creating it (as the known role, if it is one)."""
+    _require_plan_editor(user)
+    return _owner_find_or_create(directory=directory, name=name, user=user, reason=reason)
+
+
+def _owner_find_or_create(
+    *, directory: OwnerDirectory, name: str, user, reason: str
+) -> tuple[Owner, bool]:
     owner = directory.find(name)
     if owner is not None:
         return owner, False
@@ -457,9 +471,46 @@ def owner_find_or_create(
     if known := known_role_for(name):
         owner.name, owner.organisation, aliases = known
         owner.aliases = "\n".join(aliases)
-    owner_save(owner=owner, user=user, reason=reason, directory=directory)
+    _owner_write(owner=owner, user=user, reason=reason, directory=directory)
     directory.add(owner)
     return owner, True
+
+
+@transaction.atomic
+def action_create_follow_up(
+    *,
+    priority: Priority,
+    reference: str,
+    order: int,
+    text: str,
+    owner_name: str,
+    due_date: datetime.date,
+    user,
+    reason: str,
+) -> Action:
+    """A follow-up action a board asked for in a review, added to the plan by the reviewer.
+
+    Board members do not edit the plan, but a follow-up they record becomes an action of
+    it: this is the one way they add one, by the same rules as any new action, and its
+    history names them.
+    """
+    if not (can_review(user) or can_edit_plan(user)):
+        raise PermissionDenied("Only board members and plan administrators add follow-ups.")
+    action = Action(
+        priority=priority,
+        reference=reference,
+        order=order,
+        text=text,
+        deadline_text=f"{due_date.day} {due_date:%B %Y}",
+        due_date=due_date,
+    )
+    action_prepare(old=None, action=action, reason=reason)
+    save_with_history(action, user=user, reason=reason)
+    owner, _ = _owner_find_or_create(
+        directory=OwnerDirectory(priority.strategy.area), name=owner_name, user=user, reason=reason
+    )
+    save_with_history(ActionOwner(action=action, owner=owner), user=user, reason=reason)
+    return action
 
 
 @transaction.atomic

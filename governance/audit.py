@@ -1,37 +1,27 @@
-"""Stamping the history rows written inside a block with a given user or date.
+"""Dating the history rows written inside a block: the demo's plan history lies in the past.
 
-The plan services record the user they are called with. Two callers need another stamp:
-a board review creates follow-up actions through those services on the reviewer's
-behalf (only plan administrators may call them as themselves), and the demo dates its
-history in the past. A context variable keeps the stamp to the block that set it, so
-other threads and requests are untouched.
+A context variable keeps the date to the block that set it, so other threads and
+requests are untouched.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
-_stamp: ContextVar[dict | None] = ContextVar("history_stamp", default=None)
-
-_UNSET = object()
+_history_date: ContextVar[datetime | None] = ContextVar("history_date", default=None)
 
 
 @contextmanager
-def history_stamped(*, user=_UNSET, date: datetime | None = None):
-    """Record this user and/or date on every history row written inside the block."""
-    stamp = dict(_stamp.get() or {})
-    if user is not _UNSET:
-        stamp["history_user"] = user
-    if date is not None:
-        stamp["history_date"] = date
-    token = _stamp.set(stamp)
+def history_stamped(*, date: datetime):
+    """Record this date on every history row written inside the block."""
+    token = _history_date.set(date)
     try:
         yield
     finally:
-        _stamp.reset(token)
+        _history_date.reset(token)
 
 
 def apply_history_stamp(sender, history_instance, **kwargs) -> None:
     """pre_create_historical_record receiver, connected in GovernanceConfig.ready()."""
-    for field, value in (_stamp.get() or {}).items():
-        setattr(history_instance, field, value)
+    if (date := _history_date.get()) is not None:
+        history_instance.history_date = date

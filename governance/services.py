@@ -14,13 +14,11 @@ from django.db import transaction
 from django.db.models import Max
 
 from actions.models import Action
-from actions.owners import OwnerDirectory
-from actions.services import action_save, action_set_owners, owner_find_or_create
+from actions.services import action_create_follow_up
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import can_manage_governance, can_review_at
 
-from .audit import history_stamped
 from .models import Board, BoardMembership, Decision, Meeting, Review
 
 
@@ -158,28 +156,17 @@ def review_errors(
 
 
 def _create_follow_up(*, priority: Priority, follow_up: FollowUp, user, reason: str) -> Action:
-    # The plan services let only plan administrators create actions as themselves; the
-    # reviewer was authorised above, so the services run as the system while every history
-    # row they write is stamped with the reviewer.
-    with history_stamped(user=user):
-        reference, order = next_action_reference(priority)
-        action = Action(
-            priority=priority,
-            reference=reference,
-            order=order,
-            text=follow_up.text.strip(),
-            deadline_text=f"{follow_up.due_date.day} {follow_up.due_date:%B %Y}",
-            due_date=follow_up.due_date,
-        )
-        action_save(action=action, user=None, reason=reason)
-        owner, _ = owner_find_or_create(
-            directory=OwnerDirectory(priority.strategy.area),
-            name=follow_up.owner_name.strip(),
-            user=None,
-            reason=reason,
-        )
-        action_set_owners(action=action, owners=[owner], user=None, reason=reason)
-    return action
+    reference, order = next_action_reference(priority)
+    return action_create_follow_up(
+        priority=priority,
+        reference=reference,
+        order=order,
+        text=follow_up.text.strip(),
+        owner_name=follow_up.owner_name.strip(),
+        due_date=follow_up.due_date,
+        user=user,
+        reason=reason,
+    )
 
 
 def next_action_reference(priority: Priority) -> tuple[str, int]:

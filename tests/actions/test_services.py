@@ -331,3 +331,24 @@ def test_owner_save_checks_spellings_against_a_loaded_directory_without_reloadin
         assert services.owner_spelling_errors(clash, directory=directory) == {
             "aliases": '"DCO" already names the owner "Designated Clinical Officer".'
         }
+
+
+def test_board_member_adds_a_follow_up_in_their_name_but_an_officer_cannot(
+    priority, board_member, officer
+):
+    follow_up = dict(
+        priority=priority,
+        reference="1.7",
+        order=7,
+        text="Report back on waiting times.",
+        owner_name="DCO",
+        due_date=datetime.date(2027, 3, 31),
+        reason="Board review",
+    )
+    with pytest.raises(PermissionDenied):
+        services.action_create_follow_up(**follow_up, user=officer)
+    action = services.action_create_follow_up(**follow_up, user=board_member)
+    assert action.deadline_text == "31 March 2027" and action.due_date == follow_up["due_date"]
+    assert [owner.name for owner in action.owners.all()] == ["Designated Clinical Officer"]
+    assert action.history.get().history_user == board_member
+    assert action.ownerships.get().history.get().history_user == board_member
