@@ -1,15 +1,12 @@
 """The seed appendix and a way to import it, with counts that show exactly what was written."""
 
-from pathlib import Path
-
 import pytest
 from django.apps import apps
-from django.conf import settings
 from simple_history.models import HistoricalChanges
 
 from priorities.services import plan_import
+from tests.seed import SEED
 
-SEED = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
 AREA = "Medway"
 STRATEGY = "Joint SEND Strategy 2019-22"
 

@@ -14,31 +14,12 @@ from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
 from priorities.models import LocalArea, Priority, Strategy
 from priorities.services import PlanImportError, plan_import
+from tests.seed import SEED_TITLES
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
 
 SEED_REASON = f"Imported from {SEED.name}"
 
-TITLES = {
-    1: "Provide early identification and intervention at all ages to support children and "
-    "young people and their families to prevent escalation to more specialist services.",
-    2: "Make sure that SEN provision in early years' settings, schools, colleges and training "
-    "providers is of high quality so that children and young people with SEND can be "
-    "included, make good educational progress and achieve outcomes that are consistently good.",
-    3: "Ensure sufficiency of specialist provision in schools, settings and services within "
-    "Medway so that children and young people can have their health, social care and "
-    "educational needs met locally.",
-    4: "Improve outcomes, life chances and opportunities for children and young people with "
-    "SEND so that they can be as independent as possible with effective transition into "
-    "adulthood.",
-    5: "Ensure participation and co-production with children and young people and their "
-    "parents and carers so that they are at the centre of all that we do.",
-    6: "Provide high quality integrated and accessible services through effective joint "
-    "commissioning so that vulnerable children and young people can have their needs met "
-    "locally wherever possible.",
-    7: "Enable children and young people with SEND to have the best possible physical and "
-    "mental health and wellbeing.",
-}
 
 HEAD_0_25 = "Head of 0-25 Integrated Service"
 DCO = "Designated Clinical Officer"
@@ -134,7 +115,7 @@ def test_seed_creates_the_area_strategy_and_all_seven_priorities_with_full_title
 
     strategy = Strategy.objects.get(area__name=AREA, title=STRATEGY)
     titles = {priority.number: priority.title for priority in strategy.priorities.all()}
-    assert titles == TITLES
+    assert titles == SEED_TITLES
     assert [p.order for p in strategy.priorities.order_by("number")] == [1, 2, 3, 4, 5, 6, 7]
 
 
@@ -344,7 +325,7 @@ def test_changed_priority_title_updates_only_that_priority(import_plan, seed_dat
     [updated] = report.priorities_updated
     assert (updated.reference, updated.changes) == (
         "7",
-        {"title": (TITLES[7], TITLES[7].replace("wellbeing", "well-being"))},
+        {"title": (SEED_TITLES[7], SEED_TITLES[7].replace("wellbeing", "well-being"))},
     )
     assert history_counts()["priorities.HistoricalPriority"] == (
         before["priorities.HistoricalPriority"] + 1
