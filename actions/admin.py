@@ -48,18 +48,7 @@ class ActionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "priority",
-            "reference",
-            "order",
-            "text",
-            "deadline_text",
-            "due_date",
-            "is_ongoing",
-            "status",
-            "rag",
-            "percent_complete",
-        ]
+        fields = ["priority", "reference", *services.ACTION_CONTENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

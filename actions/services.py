@@ -30,9 +30,8 @@ FIELDS_NEEDING_REASON = {
     "rag": "Give a reason for changing the RAG rating.",
     "due_date": "Give a reason for moving the due date.",
 }
-TRACKED_FIELDS = [
-    "priority_id",
-    "reference",
+# What an action says, beyond where it sits in the plan: what forms and imports set.
+ACTION_CONTENT_FIELDS = (
     "order",
     "text",
     "deadline_text",
@@ -41,7 +40,8 @@ TRACKED_FIELDS = [
     "status",
     "rag",
     "percent_complete",
-]
+)
+TRACKED_FIELDS = ["priority_id", "reference", *ACTION_CONTENT_FIELDS]
 # Rows per INSERT or UPDATE of a batch; Django lowers it where a database needs (SQLite
 # allows 999 parameters a statement).
 BATCH_SIZE = 500

@@ -20,23 +20,12 @@ from actions.appendix import PlanFileError, PlanRow, read_plan
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
 from actions.owners import OwnerDirectory
-from actions.services import ActionBatch, owner_find_or_create
+from actions.services import ACTION_CONTENT_FIELDS, ActionBatch, owner_find_or_create
 from sendplan.audit import save_with_history
 from sendplan.roles import can_edit_plan
 
 from .models import LocalArea, Priority, Strategy
 
-# The action fields an import sets, in the order a preview shows their changes.
-IMPORTED_ACTION_FIELDS = (
-    "order",
-    "text",
-    "deadline_text",
-    "due_date",
-    "is_ongoing",
-    "status",
-    "rag",
-    "percent_complete",
-)
 PERCENT = re.compile(r"(\d{1,3})(?:\.0+)?\s*%?")
 
 
@@ -327,7 +316,7 @@ class _PlanImport:
             return
         item.changes = {
             name: (getattr(old, name), getattr(action, name))
-            for name in IMPORTED_ACTION_FIELDS
+            for name in ACTION_CONTENT_FIELDS
             if getattr(old, name) != getattr(action, name)
         }
         if owners_changed:
