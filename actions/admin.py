@@ -58,14 +58,17 @@ class ActionAdminForm(forms.ModelForm):
     def _post_clean(self):
         # The services' rules, applied here too so a missing reason is a form error, not a crash.
         super()._post_clean()
+        if self.errors:
+            return
         old = Action.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-        services.action_apply_deadline(old=old, action=self.instance)
-        changes = services.action_changed_fields(old, self.instance)
         reason = self.cleaned_data.get("change_reason", "")
-        for field, message in services.action_reason_errors(changes=changes, reason=reason).items():
-            self.add_error("change_reason", message)
-            if field in self.fields:
-                self.add_error(field, message)
+        try:
+            services.action_prepare(old=old, action=self.instance, reason=reason)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in services.FIELDS_NEEDING_REASON:
+                    self.add_error("change_reason", messages)
+                self.add_error(field if field in self.fields else None, messages)
 
 
 class MilestoneInline(admin.TabularInline):
