@@ -5,11 +5,10 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import rules, services
 from .choices import Rag, Status
 from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
 from .resources import PlanCSV, PlanJSON, PlanResource, PlanXLSX
@@ -24,11 +23,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", "Overdue"), ("no", "Not overdue")]
 
     def queryset(self, request, queryset):
-        overdue = Action.objects.overdue(timezone.localdate())
         if self.value() == "yes":
-            return queryset.filter(pk__in=overdue.values("pk"))
+            return queryset.overdue(rules.today())
         if self.value() == "no":
-            return queryset.exclude(pk__in=overdue.values("pk"))
+            return queryset.exclude(pk__in=Action.objects.overdue(rules.today()).values("pk"))
         return queryset
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
 from django.utils import dateformat, timezone
@@ -14,8 +14,9 @@ from django.utils import dateformat, timezone
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
 
+from . import rules
 from .choices import Rag, Status
-from .models import Action, ActionOwner, ProgressUpdate
+from .models import Action, ActionOwner, ProgressUpdate, stale_q
 
 
 @dataclass(frozen=True)
@@ -100,16 +101,6 @@ def _with_last_update(queryset):
         last_update_at=Subquery(newest.values("created_at")[:1]),
         last_update_note=Subquery(newest.values("note")[:1]),
     )
-
-
-def _not_updated_since(cutoff: datetime):
-    return ~Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=cutoff))
-
-
-def stale_cutoff(today: date, stale_days: int) -> datetime:
-    """The start of the day stale_days before today: an update since then is recent."""
-    start = today - timedelta(days=stale_days)
-    return timezone.make_aware(datetime.combine(start, time.min))
 
 
 @dataclass
@@ -277,23 +268,14 @@ class Dashboard:
 
 
 def dashboard_for_strategy(strategy: Strategy, today: date, stale_days: int) -> Dashboard:
-    """Per priority: counts by status and RAG, overdue, due soon and stale. Two queries.
-
-    Stale means open with no progress update in the last ``stale_days`` days.
-    """
+    """Per priority: counts by status and RAG, overdue, due soon and stale (actions/rules.py).
+    Two queries."""
     due_soon_days = settings.SENDPLAN_DUE_SOON_DAYS
-    is_open = ~Q(status=Status.COMPLETED)
     counts = {
         "total": Count("pk"),
-        "overdue": Count("pk", filter=is_open & Q(due_date__lt=today)),
-        "due_soon": Count(
-            "pk",
-            filter=is_open
-            & Q(due_date__gte=today, due_date__lte=today + timedelta(days=due_soon_days)),
-        ),
-        "stale": Count(
-            "pk", filter=is_open & Q(_not_updated_since(stale_cutoff(today, stale_days)))
-        ),
+        "overdue": Count("pk", filter=rules.overdue_q(today)),
+        "due_soon": Count("pk", filter=rules.due_soon_q(today)),
+        "stale": Count("pk", filter=stale_q(today, stale_days)),
         **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
         **{f"rag_{value}": Count("pk", filter=Q(rag=value)) for value in Rag.values},
     }
@@ -471,10 +453,9 @@ def filter_actions(strategy: Strategy, filters: dict, today: date):
     if filters.get("overdue"):
         actions = actions.overdue(today)
     if filters.get("due_soon"):
-        actions = actions.due_within(settings.SENDPLAN_DUE_SOON_DAYS, today)
+        actions = actions.due_soon(today)
     if filters.get("stale"):
-        stale_days = filters.get("stale_days") or settings.SENDPLAN_STALE_AFTER_DAYS
-        actions = actions.open().filter(_not_updated_since(stale_cutoff(today, stale_days)))
+        actions = actions.stale(today, filters.get("stale_days"))
     if filters.get("due_before"):
         actions = actions.filter(due_date__lt=filters["due_before"])
     return actions

@@ -26,7 +26,6 @@ from . import services
 from .audit import history_stamped
 from .choices import BoardKind, DecisionStatus
 from .models import Board, Decision, Meeting, Review
-from .selectors import LONDON
 
 STRATEGY = "Joint SEND Strategy 2022-25"
 REASON = "Demo data"
@@ -249,7 +248,7 @@ def _dated_story(board, strategy, plan_admin, board_member, officer) -> None:
 
     def at(days: int, hour: int = 10) -> datetime.datetime:
         day = today + datetime.timedelta(days=days)
-        return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
     with _as_if_at(at(PLAN_WRITTEN)):
         plan_import(

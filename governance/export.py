@@ -7,12 +7,13 @@ becomes a formula when the pack is opened. Counts stay numbers, so they can be s
 import datetime
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from actions.choices import Rag, Status
 
-from .selectors import LONDON, BoardPack
+from .selectors import BoardPack
 
 
 def _text(value) -> str | int:
@@ -21,7 +22,7 @@ def _text(value) -> str | int:
     if isinstance(value, int):
         return value
     if isinstance(value, datetime.datetime):
-        return f"{value.astimezone(LONDON):%d/%m/%Y %H:%M}"
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)

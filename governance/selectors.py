@@ -7,11 +7,12 @@ docs/decisions/0001). Each read is a fixed number of queries, whatever the plan'
 
 import datetime
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 
+from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
 from actions.selectors import PlanChange, status_changes_since
@@ -19,14 +20,12 @@ from priorities.models import Priority
 
 from .models import Decision, Meeting, Review
 
-# Boards in England meet on London days: a meeting day ends at midnight London time.
-LONDON = ZoneInfo("Europe/London")
-
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
-    """The first moment after the meeting day; the pack shows history written before it."""
+    """The first moment after the meeting day (in the area's TIME_ZONE); the pack shows
+    history written before it."""
     next_day = meeting.date + datetime.timedelta(days=1)
-    return datetime.datetime.combine(next_day, datetime.time.min, tzinfo=LONDON)
+    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
 
 
 def meeting_scope(meeting: Meeting) -> Q:
@@ -144,21 +143,24 @@ def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
 
 
 def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
-    """Open actions that were red, blocked, overdue or stale on the day, with the reasons."""
+    """Open actions that were red, blocked, overdue or stale on the day, with the reasons.
+
+    Overdue and stale as actions/rules.py defines them, with the meeting day as today.
+    """
     stale_days = settings.SENDPLAN_STALE_AFTER_DAYS
-    stale_before = datetime.datetime.combine(
-        day - datetime.timedelta(days=stale_days), datetime.time.min, tzinfo=LONDON
-    )
     exceptions = []
     for row in actions:
-        if row.status == Status.COMPLETED:
+        if not rules.is_open(row.status):
             continue
         last_activity = row.last_update or row.first_recorded
         checks = [
             ("Red", row.rag == Rag.RED),
             ("Blocked", row.status == Status.BLOCKED),
-            ("Overdue", row.due_date is not None and row.due_date < day),
-            (f"No update for over {stale_days} days", last_activity < stale_before),
+            ("Overdue", rules.is_overdue(status=row.status, due_date=row.due_date, today=day)),
+            (
+                f"No update for over {stale_days} days",
+                rules.is_stale(status=row.status, last_activity=last_activity, today=day),
+            ),
         ]
         if reasons := [label for label, applies in checks if applies]:
             exceptions.append(ExceptionRow(action=row, reasons=reasons))
@@ -199,7 +201,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
         due=[
             row
             for row in actions
-            if row.status != Status.COMPLETED
+            if rules.is_open(row.status)
             and row.due_date is not None
             and meeting.date <= row.due_date <= due_until
         ],

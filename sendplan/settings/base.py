@@ -90,6 +90,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The area's time zone: "today", due dates, stale cut-offs and meeting days are its days.
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

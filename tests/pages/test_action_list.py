@@ -49,6 +49,10 @@ def plan(strategy, priority, owner, area, officer):
         "1.3": add(priority, "1.3", [education], due_in=20),
         "2.1": add(second, "2.1", [education], Status.BLOCKED, Rag.AMBER, due_in=300),
     }
+    # Recorded long ago, so only progress updates keep them from being stale.
+    Action.history.filter(id__in=[a.pk for a in actions.values()]).update(
+        history_date=days_ago(200)
+    )
     ProgressUpdate.objects.create(
         action=actions["1.2"], author=officer, note="Recent", created_at=days_ago(2)
     )
