@@ -1,0 +1,275 @@
+"""Benchmark: a plan's pages alone, then with 149 other areas' plans and history beside it.
+
+Run on demand against a scratch PostgreSQL database, never the suite's:
+
+    DATABASE_URL=postgres://u:pw@localhost/scratch .venv/bin/python bench/national.py
+
+The database is migrated and emptied first. Phase one builds one area's plan (Medway:
+7 priorities, 200 actions, about 30 history rows an action over two years, progress
+updates, a board that met four times) and times each page; phase two adds 149 more areas
+built the same way (30,000 actions, about a million history rows in all), runs ANALYZE,
+and times the same pages of the same plan again. A page that costs O(plan) takes the same
+time in both phases: the last line is the worst ratio. Times are medians of repeated
+requests through Django's test client, so they leave out the web server but not the
+database; query counts come from the same requests.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIONS_PER_AREA = 200
+PRIORITIES_PER_AREA = 7
+CHANGES_PER_ACTION = 30
+DAYS_OF_HISTORY = 700
+BATCH = 5_000
+
+
+def setup_django() -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    # The test settings serve static files without collectstatic; DEBUG off as in
+    # production, where Django does not keep every query it runs in memory.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sendplan.settings.test"
+    os.environ["DEBUG"] = "false"
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client's host in
+
+
+def build_area(index: int, *, now: datetime.datetime, users: dict) -> dict:
+    """One area's plan with two years of history, written in bulk (no services: volume)."""
+    from actions.choices import Rag, Status
+    from actions.models import Action, ActionOwner, Owner, OwnerHolder, ProgressUpdate
+    from governance.models import Board, BoardMembership, Meeting
+    from priorities.models import LocalArea, Priority, Strategy
+
+    rng = random.Random(index)
+    area = LocalArea.objects.create(name="Medway" if index == 0 else f"Area {index:03d}")
+    strategy = Strategy.objects.create(
+        area=area, title="Joint SEND Strategy 2022-25", start_year=2022, end_year=2025
+    )
+    priorities = Priority.objects.bulk_create(
+        Priority(strategy=strategy, number=n, title=f"Priority {n}", order=n)
+        for n in range(1, PRIORITIES_PER_AREA + 1)
+    )
+    owners = Owner.objects.bulk_create(
+        Owner(area=area, name=f"Owner {n}", normalised_name=f"owner {n}") for n in range(12)
+    )
+    start = now - datetime.timedelta(days=DAYS_OF_HISTORY)
+    statuses = [s for s in Status.values if s != Status.COMPLETED]
+    actions, histories, updates = [], [], []
+    for number in range(ACTIONS_PER_AREA):
+        priority = priorities[number % PRIORITIES_PER_AREA]
+        action = Action(
+            priority=priority,
+            reference=f"{priority.number}.{number // PRIORITIES_PER_AREA + 1}",
+            order=number,
+            text=f"Action {number}: review and improve the local offer for families.",
+            deadline_text="March 2027",
+            due_date=(now + datetime.timedelta(days=rng.randint(-300, 400))).date(),
+            status=Status.NOT_STARTED,
+            rag="",
+            percent_complete=0,
+        )
+        action.original_due_date = action.due_date
+        moments = sorted(
+            start + datetime.timedelta(minutes=rng.randint(0, DAYS_OF_HISTORY * 1440))
+            for _ in range(CHANGES_PER_ACTION)
+        )
+        states = []
+        for step, moment in enumerate(moments):
+            if step:
+                action.status = rng.choice(statuses)
+                action.rag = rng.choice(Rag.values)
+                action.percent_complete = min(100, action.percent_complete + rng.randint(0, 6))
+                action.version = step + 1
+            if step == CHANGES_PER_ACTION - 1 and rng.random() < 0.2:
+                action.status, action.percent_complete = Status.COMPLETED, 100
+            states.append((moment, action.status, action.rag, action.percent_complete, step + 1))
+        actions.append(action)
+        histories.append(states)
+    Action.objects.bulk_create(actions, batch_size=BATCH)
+    ActionOwner.objects.bulk_create(
+        ActionOwner(action=action, owner=owners[n % len(owners)])
+        for n, action in enumerate(actions)
+    )
+    history_model = Action.history.model
+    rows = []
+    for action, states in zip(actions, histories, strict=True):
+        for step, (moment, status, rag, percent, version) in enumerate(states):
+            rows.append(
+                history_model(
+                    id=action.pk,
+                    priority_id=action.priority_id,
+                    reference=action.reference,
+                    order=action.order,
+                    text=action.text,
+                    deadline_text=action.deadline_text,
+                    due_date=action.due_date,
+                    original_due_date=action.original_due_date,
+                    is_ongoing=False,
+                    status=status,
+                    rag=rag,
+                    percent_complete=percent,
+                    version=version,
+                    history_date=moment,
+                    history_type="+" if step == 0 else "~",
+                    history_user_id=users["officer"].pk,
+                    history_change_reason=None if step == 0 else "Progress reported.",
+                )
+            )
+            if step and step % 3 == 0:
+                updates.append(
+                    ProgressUpdate(
+                        action=action,
+                        author=users["officer"],
+                        note="Progress reported.",
+                        created_at=moment,
+                    )
+                )
+    history_model.objects.bulk_create(rows, batch_size=BATCH)
+    ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
+    ProgressUpdate.history.model.objects.bulk_create(
+        (
+            ProgressUpdate.history.model(
+                id=update.pk,
+                action_id=update.action_id,
+                author_id=update.author_id,
+                note=update.note,
+                created_at=update.created_at,
+                history_date=update.created_at,
+                history_type="+",
+                history_user_id=update.author_id,
+            )
+            for update in updates
+        ),
+        batch_size=BATCH,
+    )
+    board = Board.objects.create(area=area, name="SEND Partnership Board", kind="partnership")
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            board=board,
+            strategy=strategy,
+            date=(now - datetime.timedelta(days=days)).date(),
+            title="Partnership Board",
+        )
+        for days in (330, 240, 150, 60)
+    )
+    if index == 0:
+        OwnerHolder.objects.bulk_create(OwnerHolder(owner=o, user=users["officer"]) for o in owners)
+        BoardMembership.objects.create(board=board, user=users["board"], role="Member")
+    return {"strategy": strategy, "action": actions[0], "meeting": meetings[-1]}
+
+
+def pages(plan: dict) -> dict[str, tuple[str, str]]:
+    """Page name -> (URL, persona)."""
+    from django.urls import reverse
+
+    strategy = plan["strategy"].pk
+    return {
+        "dashboard": (reverse("actions:dashboard", args=[strategy]), "board"),
+        "changes": (reverse("actions:changes", args=[strategy]), "board"),
+        "action list": (reverse("actions:list", args=[strategy]), "board"),
+        "action page": (reverse("actions:detail", args=[plan["action"].pk]), "board"),
+        "my actions": (reverse("home"), "officer"),
+        "board pack": (reverse("governance:meeting_pack", args=[plan["meeting"].pk]), "board"),
+    }
+
+
+def measure(plan: dict, users: dict, repeats: int) -> dict[str, tuple[float, int]]:
+    """Page name -> (median seconds, queries)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    for persona, user in users.items():
+        clients[persona] = Client()
+        clients[persona].force_login(user)
+    results = {}
+    for name, (url, persona) in pages(plan).items():
+        client = clients[persona]
+        for _ in range(2):  # warm the caches of both the database and Python
+            assert client.get(url).status_code == 200, url
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+        results[name] = (statistics.median(timings), len(queries.captured_queries))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--areas", type=int, default=150)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a scratch PostgreSQL database: this benchmark empties it.")
+    setup_django()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from sendplan import roles
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    roles.ensure_role_groups()
+    users = {}
+    for persona, group in (("officer", roles.OFFICER), ("board", roles.BOARD_MEMBER)):
+        users[persona] = User.objects.create_user(f"bench-{persona}")
+        users[persona].groups.add(Group.objects.get(name=group))
+    now = timezone.now()
+
+    def analyse():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    started = time.perf_counter()
+    plan = build_area(0, now=now, users=users)
+    analyse()
+    print(f"one area built in {time.perf_counter() - started:.0f} s", flush=True)
+    alone = measure(plan, users, args.repeats)
+
+    started = time.perf_counter()
+    for index in range(1, args.areas):
+        build_area(index, now=now, users=users)
+    analyse()
+    history = plan["action"].__class__.history.model.objects.count()
+    print(
+        f"{args.areas} areas, {history:,} action history rows, built in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    national = measure(plan, users, args.repeats)
+
+    header = ("page", "alone ms", "queries", "national ms", "queries", "ratio")
+    print("{:<12} {:>9} {:>8} {:>12} {:>8} {:>6}".format(*header))
+    worst = ("", 0.0)
+    for name, (alone_s, alone_q) in alone.items():
+        national_s, national_q = national[name]
+        ratio = national_s / alone_s
+        worst = max(worst, (name, ratio), key=lambda item: item[1])
+        print(
+            f"{name:<12} {alone_s * 1000:>9.1f} {alone_q:>8} {national_s * 1000:>12.1f} "
+            f"{national_q:>8} {ratio:>6.2f}"
+        )
+    print(f"worst ratio: {worst[1]:.2f} ({worst[0]})")
+
+
+if __name__ == "__main__":
+    main()
