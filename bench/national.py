@@ -5,7 +5,7 @@ Run on demand against a scratch PostgreSQL database, never the suite's:
     DATABASE_URL=postgres://u:pw@localhost/scratch .venv/bin/python bench/national.py
 
 It empties that database and a second one beside it (the same name with "_alone"), then
-builds the same plan in both (Medway: 7 priorities, 200 actions, about 30 history rows an
+builds the same plan in both (Medway: 7 priorities, 200 actions, about 34 history rows an
 action over two years, progress updates, a board that met four times) and, in the first
 only, 149 more areas built the same way (30,000 actions, about a million history rows in
 all). Each page of Medway's plan is then requested from the two databases in turn, so
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ACTIONS_PER_AREA = 200
 PRIORITIES_PER_AREA = 7
-CHANGES_PER_ACTION = 30
+CHANGES_PER_ACTION = 34
 DAYS_OF_HISTORY = 700
 BATCH = 5_000
 ALIASES = ("default", "alone")
