@@ -6,13 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .choices import Rag, Status
 from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
-from .resources import PlanCSV, PlanJSON, PlanResource, PlanXLSX
 from .selectors import action_status_timeline
 
 
@@ -95,10 +93,7 @@ class BulkUpdateForm(ActionForm):
 
 
 @admin.register(Action)
-class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
-    # Export takes the list's filters and search, in the layout the importer reads.
-    resource_classes = [PlanResource]
-    export_formats = [PlanXLSX, PlanCSV, PlanJSON]
+class ActionAdmin(SimpleHistoryAdmin):
     form = ActionAdminForm
     action_form = BulkUpdateForm
     list_display = [
