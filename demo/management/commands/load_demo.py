@@ -20,6 +20,7 @@ from governance.models import Board
 from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
+from priorities.services import area_get_or_create
 from sendplan import roles
 from sendplan.audit import save_with_history
 
@@ -112,10 +113,7 @@ class Command(BaseCommand):
         return users
 
     def _area(self, name: str, user) -> LocalArea:
-        area = LocalArea.objects.filter(name=name).first()
-        if area is None:
-            area = LocalArea(name=name)
-            save_with_history(area, user=user, reason="Demo data")
+        area, _ = area_get_or_create(name=name, user=user, reason="Demo data")
         for kind in BoardKind:
             if not Board.objects.filter(area=area, kind=kind).exists():
                 board = Board(area=area, name=kind.label, kind=kind)
