@@ -5,13 +5,11 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules, services
 from .choices import Rag, Status
 from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
-from .resources import PlanCSV, PlanJSON, PlanResource, PlanXLSX
 from .selectors import action_status_timeline
 
 
@@ -93,10 +91,7 @@ class BulkUpdateForm(ActionForm):
 
 
 @admin.register(Action)
-class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
-    # Export takes the list's filters and search, in the layout the importer reads.
-    resource_classes = [PlanResource]
-    export_formats = [PlanXLSX, PlanCSV, PlanJSON]
+class ActionAdmin(SimpleHistoryAdmin):
     form = ActionAdminForm
     action_form = BulkUpdateForm
     list_display = [

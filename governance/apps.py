@@ -17,6 +17,6 @@ class GovernanceConfig(AppConfig):
 
         from .audit import apply_history_stamp
 
-        # The last app in INSTALLED_APPS: by its post_migrate every permission exists.
+        # The last app with models in INSTALLED_APPS: by its post_migrate every permission exists.
         post_migrate.connect(_ensure_role_groups, sender=self)
         pre_create_historical_record.connect(apply_history_stamp)

@@ -1,33 +1,19 @@
-"""The board's pages: plans, a plan's dashboard, what changed since a date, the action list."""
+"""The board's pages: plans, a plan's dashboard, what changed since a date, the action list.
+
+The action list's CSV download is the plan file's (planfile/views.py).
+"""
 
 from datetime import datetime, time
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from priorities.models import Strategy
 
 from .. import selectors
 from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
-from ..resources import PlanCSV, PlanResource
 from .access import plan_reader_required
-
-
-class _PlanResourceInOneRead(PlanResource):
-    """The plan's export layout, read in one query (and its prefetches) rather than pages of
-    100 rows, so that the download's query count does not grow with the plan."""
-
-    def iter_queryset(self, queryset):
-        yield from queryset
-
-
-def _plan_csv(actions) -> bytes:
-    # A byte order mark makes Excel read the file as UTF-8, as resources.export_plan does.
-    dataset = _PlanResourceInOneRead().export(queryset=actions)
-    return PlanCSV().export_data(dataset).encode("utf-8-sig")
 
 
 def _strategy(pk: int) -> Strategy:
@@ -98,18 +84,3 @@ def action_list(request, pk: int):
         {"strategy": strategy, "form": form, "actions": actions},
         status=200 if actions is not None else 400,
     )
-
-
-@plan_reader_required
-def action_list_csv(request, pk: int):
-    """The filtered list in the plan's spreadsheet layout, which re-imports unchanged."""
-    strategy = _strategy(pk)
-    form = ActionFilterForm(request.GET, strategy=strategy)
-    if not form.is_valid():
-        # The list page explains what is wrong with the filters.
-        return redirect(f"{reverse('actions:list', args=[pk])}?{request.GET.urlencode()}")
-    actions = selectors.filter_actions(strategy, form.cleaned_data, timezone.localdate())
-    response = HttpResponse(_plan_csv(actions), content_type="text/csv; charset=utf-8")
-    filename = f"actions-{strategy.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

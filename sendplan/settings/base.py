@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "priorities",
     "actions",
     "governance",
+    "planfile",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +118,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: it deletes a leading "=", losing text.
-# actions/resources.py escapes formula-like cells so that they re-import as written.
+# sendplan/spreadsheets.py escapes formula-like cells so that they re-import as written.
 
 # Largest action plan file an admin may upload or the command will read.
 SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))

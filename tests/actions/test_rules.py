@@ -14,8 +14,8 @@ from actions.selectors import dashboard_for_strategy, filter_actions
 from actions.services import action_save
 from governance.models import Board, Meeting
 from governance.selectors import board_pack
+from planfile.importer import plan_import
 from priorities.models import Strategy
-from priorities.services import plan_import
 from tests.seed import SEED
 
 TODAY = datetime.date(2026, 11, 29)

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.services import PlanImportError, plan_import
+from planfile.importer import PlanImportError, plan_import
 
 
 class Command(BaseCommand):

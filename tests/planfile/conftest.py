@@ -1,11 +1,14 @@
-"""The seed appendix and a way to import it, with counts that show exactly what was written."""
+"""The seed appendix, read and imported, with counts that show exactly what was written."""
 
 import pytest
 from django.apps import apps
 from simple_history.models import HistoricalChanges
 
-from priorities.services import plan_import
+from planfile.importer import plan_import
+from planfile.layout import PlanRow, read_plan
 from tests.seed import SEED
+
+from .plans import KNOWN_OWNERS
 
 AREA = "Medway"
 STRATEGY = "Joint SEND Strategy 2019-22"
@@ -27,6 +30,11 @@ def plan_counts() -> dict[str, int]:
         for app_label in ("priorities", "actions", "governance")
         for model in apps.get_app_config(app_label).get_models()
     }
+
+
+@pytest.fixture(scope="module")
+def seed_rows() -> list[PlanRow]:
+    return read_plan(SEED.name, SEED.read_bytes(), known_owner_names=KNOWN_OWNERS)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from simple_history.signals import pre_create_historical_record
 from actions import services as action_services
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
+from planfile.importer import PlanImportError, plan_import
 from priorities.models import LocalArea, Priority, Strategy
-from priorities.services import PlanImportError, plan_import
 from tests.seed import SEED_TITLES
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts

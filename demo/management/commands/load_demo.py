@@ -17,9 +17,10 @@ from actions.models import Action, Owner
 from governance.choices import BoardKind
 from governance.demo import load_governance_demo
 from governance.models import Board
+from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
-from priorities.services import plan_import
+from priorities.services import area_get_or_create
 from sendplan import roles
 from sendplan.audit import save_with_history
 
@@ -88,7 +89,10 @@ class Command(BaseCommand):
         self._officer_roles(users["officer"], plan_admin)
         self._progress(users["officer"])
         load_governance_demo(
-            plan_admin=plan_admin, board_member=users["board"], officer=users["officer"]
+            plan_admin=plan_admin,
+            board_member=users["board"],
+            officer=users["officer"],
+            import_plan=plan_import,
         )
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for username, full_name, role, password, _ in DEMO_USERS:
@@ -109,10 +113,7 @@ class Command(BaseCommand):
         return users
 
     def _area(self, name: str, user) -> LocalArea:
-        area = LocalArea.objects.filter(name=name).first()
-        if area is None:
-            area = LocalArea(name=name)
-            save_with_history(area, user=user, reason="Demo data")
+        area, _ = area_get_or_create(name=name, user=user, reason="Demo data")
         for kind in BoardKind:
             if not Board.objects.filter(area=area, kind=kind).exists():
                 board = Board(area=area, name=kind.label, kind=kind)

@@ -11,13 +11,14 @@ import io
 from django.db.models import OuterRef, Subquery
 from import_export import fields, resources
 from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
-from .choices import Rag, Status
-from .models import Action, ProgressUpdate
+from actions.choices import Rag, Status
+from actions.models import Action, ProgressUpdate
+from sendplan.spreadsheets import escape_formula, text_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t")
-
-# Column titles the appendix parser recognises.
+# Column titles the plan reader recognises (see layout.HEADER_NAMES).
 COLUMNS = {
     "priority_number": "No",
     "priority_title": "Priority",
@@ -94,28 +95,18 @@ class PlanResource(resources.ModelResource):
         return f"{at:%d %b %Y}: {action.last_update_note}"
 
 
-def escape_for_csv(value):
-    """A leading apostrophe stops spreadsheets treating text as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 class PlanCSV(base_formats.CSV):
     def export_data(self, dataset, **kwargs):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(dataset.headers)
         for row in dataset:
-            writer.writerow([escape_for_csv(value) for value in row])
+            writer.writerow([escape_formula(value) for value in row])
         return out.getvalue()
 
 
 class PlanXLSX(base_formats.XLSX):
     def export_data(self, dataset, **kwargs):
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
-
         # Write-only: rows stream to the file instead of building every cell in memory.
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Action plan")
@@ -123,24 +114,12 @@ class PlanXLSX(base_formats.XLSX):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
         bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-        sheet.append([self._cell(sheet, title, font=bold) for title in dataset.headers])
+        sheet.append([text_cell(sheet, title, font=bold) for title in dataset.headers])
         for row in dataset:
-            sheet.append([self._cell(sheet, value, alignment=wrapped) for value in row])
+            sheet.append([text_cell(sheet, value, alignment=wrapped) for value in row])
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
-
-    @staticmethod
-    def _cell(sheet, value, **style):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # Typed as text, so "=..." is shown, never calculated.
-            cell.data_type = "s"
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
 
 
 class PlanJSON(base_formats.JSON):

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from .models import LocalArea, Strategy
+from priorities.models import LocalArea, Strategy
 
 
 def _megabytes(size: int) -> str:

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from priorities.models import Strategy
+
 from .forms import PlanImportConfirmForm, PlanImportForm
-from .models import Strategy
-from .services import ImportReport, PlanImportError, plan_import
+from .importer import ImportReport, PlanImportError, plan_import
 
 UPLOAD_FOLDER = "plan-imports"
 # Previews not confirmed within this time are abandoned; their files are removed.
@@ -83,7 +84,7 @@ def import_plan_view(model_admin, request):
         form = PlanImportForm(request.POST, request.FILES)
         if form.is_valid():
             return _preview(request, context, form)
-    return TemplateResponse(request, "admin/priorities/import_plan.html", {**context, "form": form})
+    return TemplateResponse(request, "admin/planfile/import_plan.html", {**context, "form": form})
 
 
 def _initial_for(strategy_id: str) -> dict:
@@ -119,7 +120,7 @@ def _preview(request, context, form):
 def _preview_response(request, context, report, errors, confirm_form):
     return TemplateResponse(
         request,
-        "admin/priorities/import_preview.html",
+        "admin/planfile/import_preview.html",
         {
             **context,
             "title": "Check the import",

@@ -125,7 +125,7 @@ def test_bad_file_is_refused_on_the_page_with_nothing_written(admin_client, name
 
 def test_oversized_upload_is_refused_before_it_is_parsed(admin_client, settings, monkeypatch):
     settings.SENDPLAN_MAX_IMPORT_BYTES = 100
-    monkeypatch.setattr("priorities.admin_import.plan_import", pytest.fail)
+    monkeypatch.setattr("planfile.admin_import.plan_import", pytest.fail)
     response = upload(admin_client, b"x" * 101, "plan.csv")
     assert "over the import limit" in response.content.decode()
     assert not Priority.objects.exists()

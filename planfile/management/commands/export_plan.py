@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.models import Action
-from actions.resources import PLAN_FORMATS, export_plan
+from planfile.exporter import PLAN_FORMATS, export_plan
 from priorities.models import Strategy
 
 
