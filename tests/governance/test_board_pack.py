@@ -12,6 +12,7 @@ from actions.models import Action, ProgressUpdate
 from governance import services
 from governance.selectors import board_pack
 from governance.services import FollowUp
+from priorities.models import Priority, Strategy
 
 from .conftest import london, on
 
@@ -96,6 +97,19 @@ def test_actions_created_after_or_deleted_before_the_meeting_are_left_out(
         )
     assert [row.reference for row in board_pack(meetings[1]).actions] == ["1.1", "1.2"]
     assert board_pack(meetings[0]).actions[0].status == "in_progress"
+
+
+def test_an_action_moved_to_another_plan_leaves_the_packs_from_then_on(
+    plan, meetings, strategy, plan_admin
+):
+    other_plan = Strategy.objects.create(area=strategy.area, title="SEND Strategy 2025-28")
+    elsewhere = Priority.objects.create(strategy=other_plan, number=1, title="Inclusion")
+    first, _ = plan
+    with on(BETWEEN):
+        first.priority = elsewhere
+        action_services.action_save(action=first, user=plan_admin, reason="Belongs there")
+    assert [row.reference for row in board_pack(meetings[0]).actions] == ["1.1", "1.2"]
+    assert [row.reference for row in board_pack(meetings[1]).actions] == ["1.2"]
 
 
 def test_summary_counts_by_status_and_rag_per_priority(plan, meetings):
