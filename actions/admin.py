@@ -8,11 +8,20 @@ from django.template.loader import render_to_string
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules, services
+from . import rules
 from .choices import Rag, Status
 from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
 from .resources import PlanCSV, PlanJSON, PlanResource, PlanXLSX
-from .selectors import action_status_timeline
+from .selectors.history import action_status_timeline
+from .services.actions import (
+    ACTION_CONTENT_FIELDS,
+    FIELDS_NEEDING_REASON,
+    action_bulk_update,
+    action_delete,
+    action_prepare,
+    action_save,
+)
+from .services.owners import action_set_owners, owner_save, owner_spelling_errors
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -46,7 +55,7 @@ class ActionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["priority", "reference", *services.ACTION_CONTENT_FIELDS]
+        fields = ["priority", "reference", *ACTION_CONTENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,10 +70,10 @@ class ActionAdminForm(forms.ModelForm):
         old = Action.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
         reason = self.cleaned_data.get("change_reason", "")
         try:
-            services.action_prepare(old=old, action=self.instance, reason=reason)
+            action_prepare(old=old, action=self.instance, reason=reason)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                if field in services.FIELDS_NEEDING_REASON:
+                if field in FIELDS_NEEDING_REASON:
                     self.add_error("change_reason", messages)
                 self.add_error(field if field in self.fields else None, messages)
 
@@ -162,8 +171,8 @@ class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason", "")
-        services.action_save(action=obj, user=request.user, reason=reason)
-        services.action_set_owners(
+        action_save(action=obj, user=request.user, reason=reason)
+        action_set_owners(
             action=obj,
             owners=list(form.cleaned_data["owner_list"]),
             user=request.user,
@@ -179,18 +188,16 @@ class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
             deleted.delete()
 
     def delete_model(self, request, obj):
-        services.action_delete(action=obj, user=request.user)
+        action_delete(action=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for action in queryset:
-            services.action_delete(action=action, user=request.user)
+            action_delete(action=action, user=request.user)
 
     def _bulk_update(self, request, queryset, **values):
         note = request.POST.get("note", "").strip()
         try:
-            count = services.action_bulk_update(
-                actions=queryset, user=request.user, reason=note, **values
-            )
+            count = action_bulk_update(actions=queryset, user=request.user, reason=note, **values)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
@@ -227,7 +234,7 @@ class OwnerAdminForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if self.instance.area_id:
-            for field, message in services.owner_spelling_errors(self.instance).items():
+            for field, message in owner_spelling_errors(self.instance).items():
                 self.add_error(field, message)
 
 
@@ -244,4 +251,4 @@ class OwnerAdmin(SimpleHistoryAdmin):
         return ", ".join(obj.alias_list)
 
     def save_model(self, request, obj, form, change):
-        services.owner_save(owner=obj, user=request.user)
+        owner_save(owner=obj, user=request.user)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors import PlanChange, status_changes_since
+from actions.selectors.history import PlanChange, status_changes_since
 from priorities.models import Priority
 
 from .models import Decision, Meeting, Review
@@ -70,7 +70,7 @@ def actions_as_at(*, scope: Q, cutoff: datetime.datetime) -> list:
 def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
     """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
 
-    Oldest first, each with who made it, when and why (actions.selectors reads them).
+    Oldest first, each with who made it, when and why (actions/selectors/history.py reads them).
     """
     if previous is None:
         return []

@@ -20,7 +20,9 @@ from actions.appendix import PlanFileError, PlanRow, read_plan
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
 from actions.owners import OwnerDirectory
-from actions.services import ACTION_CONTENT_FIELDS, ActionBatch, owner_find_or_create
+from actions.services.actions import ACTION_CONTENT_FIELDS
+from actions.services.batch import ActionBatch
+from actions.services.owners import owner_find_or_create
 from sendplan.audit import save_with_history
 from sendplan.roles import can_edit_plan
 

@@ -5,6 +5,7 @@ in the admin; the checks below ask for permissions, never for group names.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 
 OFFICER = "Officer"
 BOARD_MEMBER = "Board member"
@@ -72,6 +73,12 @@ def can_edit_plan(user) -> bool:
     return user.is_active and user.has_perm("actions.change_action")
 
 
+def require_plan_editor(user) -> None:
+    """The services' check; ``None`` is an operator's command on the server, which may."""
+    if user is not None and not can_edit_plan(user):
+        raise PermissionDenied("Only plan administrators can change the plan.")
+
+
 def can_update_action(user, action) -> bool:
     if not user.is_authenticated:
         return False
@@ -94,6 +101,12 @@ def can_view_governance(user) -> bool:
 def can_manage_governance(user) -> bool:
     """Plan admins keep boards, members, meetings and decisions."""
     return user.is_active and user.has_perm("governance.change_meeting")
+
+
+def require_governance_manager(user) -> None:
+    """The services' check; ``None`` is an operator's command on the server, which may."""
+    if user is not None and not can_manage_governance(user):
+        raise PermissionDenied("Only plan administrators can change meetings and decisions.")
 
 
 def can_review_at(user, meeting) -> bool:

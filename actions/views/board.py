@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from priorities.models import Strategy
 
-from .. import selectors
 from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
 from ..resources import PlanCSV, PlanResource
+from ..selectors import history, pages
 from .access import plan_reader_required
 
 
@@ -37,7 +37,7 @@ def _strategy(pk: int) -> Strategy:
 @plan_reader_required
 def strategy_list(request):
     return render(
-        request, "actions/strategy_list.html", {"strategies": selectors.strategies_with_counts()}
+        request, "actions/strategy_list.html", {"strategies": pages.strategies_with_counts()}
     )
 
 
@@ -57,8 +57,8 @@ def dashboard(request, pk: int):
             "strategy": strategy,
             "today": today,
             "stale_form": stale_form,
-            "dashboard": selectors.dashboard_for_strategy(strategy, today, stale_days),
-            "completion": selectors.completion_over_time(strategy, today),
+            "dashboard": pages.dashboard_for_strategy(strategy, today, stale_days),
+            "completion": history.completion_over_time(strategy, today),
         },
     )
 
@@ -77,7 +77,7 @@ def changes_since(request, pk: int):
     changes = None
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
-        changes = selectors.status_changes_since(strategy, start)
+        changes = history.status_changes_since(strategy, start)
     return render(
         request,
         "actions/changes.html",
@@ -91,7 +91,7 @@ def action_list(request, pk: int):
     form = ActionFilterForm(request.GET, strategy=strategy)
     actions = None
     if form.is_valid():
-        actions = selectors.action_list(strategy, form.cleaned_data, timezone.localdate())
+        actions = pages.action_list(strategy, form.cleaned_data, timezone.localdate())
     return render(
         request,
         "actions/action_list.html",
@@ -108,7 +108,7 @@ def action_list_csv(request, pk: int):
     if not form.is_valid():
         # The list page explains what is wrong with the filters.
         return redirect(f"{reverse('actions:list', args=[pk])}?{request.GET.urlencode()}")
-    actions = selectors.filter_actions(strategy, form.cleaned_data, timezone.localdate())
+    actions = pages.filter_actions(strategy, form.cleaned_data, timezone.localdate())
     response = HttpResponse(_plan_csv(actions), content_type="text/csv; charset=utf-8")
     filename = f"actions-{strategy.pk}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,8 +10,8 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors import dashboard_for_strategy, filter_actions
-from actions.services import action_save
+from actions.selectors.pages import dashboard_for_strategy, filter_actions
+from actions.services.actions import action_save
 from governance.models import Board, Meeting
 from governance.selectors import board_pack
 from priorities.models import Strategy

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions import selectors
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
+from actions.selectors.history import completion_over_time
 from priorities.models import Priority
 from tests.pages.conftest import count_queries, days_ago
 
@@ -139,7 +139,7 @@ def test_completion_over_time_comes_from_the_history(board_client, strategy, pri
             changed, Action, ["status"], default_user=officer, default_date=days_ago(when)
         )
     today = timezone.localdate()
-    months = selectors.completion_over_time(strategy, today)
+    months = completion_over_time(strategy, today)
     history = list(Action.history.order_by("history_date"))
     for month in months[:-1]:
         end = datetime.datetime.strptime(month.label, "%d %b %Y").date()
