@@ -194,30 +194,30 @@ class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
         for action in queryset:
             action_delete(action=action, user=request.user)
 
-    def _bulk_update(self, request, queryset, **values):
+    @admin.action(description="Set status of selected actions", permissions=["change"])
+    def set_status(self, request, queryset):
+        self._bulk_set(request, queryset, "status", Status, "Choose a status to set.")
+
+    @admin.action(description="Set RAG rating of selected actions", permissions=["change"])
+    def set_rag(self, request, queryset):
+        self._bulk_set(request, queryset, "rag", Rag, "Choose a RAG rating to set.")
+
+    def _bulk_set(self, request, queryset, field: str, choices, missing: str):
+        """Set one field of the selected actions to the value chosen beside the action menu."""
+        # "" is a RAG rating (not rated), so the menus' "nothing chosen" is "-" or "".
+        value = request.POST.get(field, "-")
+        if value not in choices.values:
+            self.message_user(request, missing, messages.ERROR)
+            return
         note = request.POST.get("note", "").strip()
         try:
-            count = action_bulk_update(actions=queryset, user=request.user, reason=note, **values)
+            count = action_bulk_update(
+                actions=queryset, user=request.user, reason=note, **{field: value}
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
         self.message_user(request, f"{count} action(s) changed; each change is in its history.")
-
-    @admin.action(description="Set status of selected actions", permissions=["change"])
-    def set_status(self, request, queryset):
-        status = request.POST.get("status", "")
-        if status not in Status.values:
-            self.message_user(request, "Choose a status to set.", messages.ERROR)
-            return
-        self._bulk_update(request, queryset, status=status)
-
-    @admin.action(description="Set RAG rating of selected actions", permissions=["change"])
-    def set_rag(self, request, queryset):
-        rag = request.POST.get("rag", "-")
-        if rag not in Rag.values:
-            self.message_user(request, "Choose a RAG rating to set.", messages.ERROR)
-            return
-        self._bulk_update(request, queryset, rag=rag)
 
 
 class OwnerHolderInline(admin.TabularInline):

@@ -208,7 +208,8 @@ def board_pack(meeting: Meeting) -> BoardPack:
     )
 
 
-DECISION_SEARCH_FIELDS = [
+# What a decision is found by: the admin's search, and the decision log's with its lead officer.
+DECISION_TEXT_FIELDS = [
     "number",
     "title",
     "decision_maker",
@@ -216,8 +217,8 @@ DECISION_SEARCH_FIELDS = [
     "decision",
     "reasons",
     "options_rejected",
-    "lead_officer",
 ]
+DECISION_SEARCH_FIELDS = [*DECISION_TEXT_FIELDS, "lead_officer"]
 
 
 def decision_search(

@@ -92,16 +92,6 @@ def review_record(
     """Record the board's review of an action or a priority, creating its follow-up actions."""
     if not can_review_at(user, meeting):
         raise PermissionDenied("Only members of this board and plan administrators can review.")
-    if errors := review_errors(
-        meeting=meeting,
-        priority=priority,
-        comment=comment,
-        recommendation=recommendation,
-        rag=rag,
-        follow_ups=follow_ups,
-    ):
-        raise ValidationError(errors)
-    reason = f"Review at the {meeting.board.name} meeting of {meeting.date:%d/%m/%Y}"
     review = Review(
         meeting=meeting,
         priority=priority,
@@ -111,6 +101,9 @@ def review_record(
         recommendation=recommendation.strip(),
         recorded_by=user,
     )
+    if errors := review_errors(review, follow_ups=follow_ups):
+        raise ValidationError(errors)
+    reason = f"Review at the {meeting.board.name} meeting of {meeting.date:%d/%m/%Y}"
     save_with_history(review, user=user, reason=reason)
     if follow_ups:
         reason = f"Follow-up from the review of {review.subject_reference}"
@@ -131,20 +124,12 @@ def review_record(
     return review
 
 
-def review_errors(
-    *,
-    meeting: Meeting,
-    priority: Priority,
-    rag: str,
-    comment: str,
-    recommendation: str,
-    follow_ups: Sequence[FollowUp],
-) -> dict[str, str]:
+def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str, str]:
     """What makes a review unusable, by field name: nothing said, or the wrong plan."""
     errors = {}
-    if priority.strategy_id != meeting.strategy_id:
+    if not review.meeting.monitors(review.priority):
         errors["priority"] = "Choose a priority of the plan this meeting monitors."
-    if not (rag or comment.strip() or recommendation.strip() or follow_ups):
+    if not (review.rag or review.comment or review.recommendation or follow_ups):
         errors["comment"] = (
             "Give the board's RAG rating, a comment, a recommendation or a follow-up action."
         )

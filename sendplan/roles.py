@@ -73,12 +73,6 @@ def can_edit_plan(user) -> bool:
     return user.is_active and user.has_perm("actions.change_action")
 
 
-def require_plan_editor(user) -> None:
-    """The services' check; ``None`` is an operator's command on the server, which may."""
-    if user is not None and not can_edit_plan(user):
-        raise PermissionDenied("Only plan administrators can change the plan.")
-
-
 def can_update_action(user, action) -> bool:
     if not user.is_authenticated:
         return False
@@ -103,12 +97,6 @@ def can_manage_governance(user) -> bool:
     return user.is_active and user.has_perm("governance.change_meeting")
 
 
-def require_governance_manager(user) -> None:
-    """The services' check; ``None`` is an operator's command on the server, which may."""
-    if user is not None and not can_manage_governance(user):
-        raise PermissionDenied("Only plan administrators can change meetings and decisions.")
-
-
 def can_review_at(user, meeting) -> bool:
     """Plan admins record any board's reviews; board members only those of their own boards."""
     if not can_review(user):
@@ -130,3 +118,21 @@ def role_names(user) -> list[str]:
     """The user's roles, to show who they are signed in as; never use this for a check."""
     names = set(user.groups.values_list("name", flat=True))
     return [role for role in ROLE_PERMISSIONS if role in names]
+
+
+def _require(user, allowed, message: str) -> None:
+    # None is an operator's command run on the server, which may do anything.
+    if user is not None and not allowed(user):
+        raise PermissionDenied(message)
+
+
+def require_plan_editor(user) -> None:
+    """The plan's services' check."""
+    _require(user, can_edit_plan, "Only plan administrators can change the plan.")
+
+
+def require_governance_manager(user) -> None:
+    """The governance services' check."""
+    _require(
+        user, can_manage_governance, "Only plan administrators can change meetings and decisions."
+    )

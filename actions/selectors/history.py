@@ -3,6 +3,7 @@
 The history tables are the one record of changes (docs/decisions/0001).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -128,12 +129,15 @@ def changes_since_version(current: Action, seen_version: int) -> dict[str, tuple
     """{field: (seen, current)} for what other saves changed since the version a user saw,
     from that version's history row. One query."""
     seen = current.history.filter(version=seen_version).order_by("-history_id").first()
-    if seen is None:
-        return {}
+    return {} if seen is None else differences(seen, current, MEANWHILE_FIELD_LABELS)
+
+
+def differences(before, after, fields: Iterable[str]) -> dict[str, tuple]:
+    """{field: (before's value, after's value)} for those of ``fields`` that differ."""
     return {
-        field: (getattr(seen, field), getattr(current, field))
-        for field in MEANWHILE_FIELD_LABELS
-        if getattr(seen, field) != getattr(current, field)
+        field: (getattr(before, field), getattr(after, field))
+        for field in fields
+        if getattr(before, field) != getattr(after, field)
     }
 
 

@@ -22,7 +22,7 @@ from sendplan.roles import can_review_at, can_update_action, require_plan_editor
 from ..deadlines import parse_deadline
 from ..models import Action, ActionOwner, ProgressUpdate
 from ..owners import OwnerDirectory
-from ..selectors.history import changes_since_version
+from ..selectors.history import changes_since_version, differences
 from .owners import find_or_create_checked
 
 # Fields whose change a board must be able to explain: a reason is required. The admin
@@ -59,13 +59,7 @@ class ActionChangedMeanwhile(Exception):
 
 def action_changed_fields(old: Action | None, new: Action) -> dict[str, tuple]:
     """{field: (old value, new value)} for the fields that differ."""
-    if old is None:
-        return {}
-    return {
-        field: (getattr(old, field), getattr(new, field))
-        for field in TRACKED_FIELDS
-        if getattr(old, field) != getattr(new, field)
-    }
+    return {} if old is None else differences(old, new, TRACKED_FIELDS)
 
 
 def action_prepare(
@@ -236,7 +230,7 @@ def action_create_follow_up(
     """
     if not can_review_at(user, meeting):
         raise PermissionDenied("Only members of this board and plan administrators can review.")
-    if priority.strategy_id != meeting.strategy_id:
+    if not meeting.monitors(priority):
         raise ValidationError({"priority": "Choose a priority of the plan this meeting monitors."})
     reference, order = next_action_reference(priority)
     action = Action(
