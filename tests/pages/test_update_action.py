@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.services.actions import action_update_progress
-from tests.conftest import make_user
+from tests.conftest import make_user, update_progress
 from tests.pages.conftest import count_queries
 
 
@@ -153,14 +152,7 @@ def test_a_change_made_meanwhile_is_shown_and_the_update_can_be_reapplied(
     officer_client, action, plan_admin
 ):
     seen = form_data(action, status="in_progress", percent_complete="30", note="Pilot started.")
-    action_update_progress(
-        action=action,
-        user=plan_admin,
-        status=Status.BLOCKED,
-        rag=Rag.RED,
-        percent_complete=0,
-        note="Funding paused.",
-    )
+    update_progress(action, plan_admin, Status.BLOCKED, rag=Rag.RED, note="Funding paused.")
     response = officer_client.post(url(action), seen)
     text = response.text
     assert "Someone else updated this action while you were filling in this form" in text

@@ -13,22 +13,15 @@ from actions.services.actions import (
     action_create_follow_up,
     action_delete,
     action_save,
-    action_update_progress,
 )
 from governance.models import Board, BoardMembership, Meeting
 from priorities.models import Priority, Strategy
 from sendplan import roles
-from tests.conftest import make_user
-
-
-def update(action, user, status, *, rag="", percent=0, note="", **more):
-    """An owner's progress update, with what their page sends."""
-    values = {"status": status, "rag": rag, "percent_complete": percent, "note": note}
-    return action_update_progress(action=action, user=user, **values, **more)
+from tests.conftest import make_user, update_progress
 
 
 def test_officer_status_change_is_recorded_with_who_and_note(action, officer):
-    update(
+    update_progress(
         action, officer, Status.IN_PROGRESS, rag=Rag.AMBER, percent=20, note="Pilot schools chosen."
     )
     latest = action.history.latest()
@@ -40,7 +33,7 @@ def test_officer_status_change_is_recorded_with_who_and_note(action, officer):
 
 def test_status_change_without_note_is_refused_and_changes_nothing(action, officer):
     with pytest.raises(ValidationError) as error:
-        update(action, officer, Status.BLOCKED, note=" ")
+        update_progress(action, officer, Status.BLOCKED, note=" ")
     assert "note" in error.value.message_dict
     action.refresh_from_db()
     assert action.status == Status.NOT_STARTED
@@ -51,7 +44,7 @@ def test_officer_cannot_update_others_action(action, board_member, officer, prio
     others = Action.objects.create(priority=priority, reference="1.2", text="Someone else's.")
     for target, user in [(others, officer), (action, board_member)]:
         with pytest.raises(PermissionDenied):
-            update(target, user, Status.COMPLETED, percent=100, note="Done")
+            update_progress(target, user, Status.COMPLETED, percent=100, note="Done")
         target.refresh_from_db()
         assert (target.status, target.percent_complete, target.version) == (
             Status.NOT_STARTED,
@@ -73,7 +66,7 @@ def test_officer_cannot_update_others_action(action, board_member, officer, prio
 )
 def test_bad_progress_values_are_refused_by_name(action, officer, status, rag, percent, field):
     with pytest.raises(ValidationError) as error:
-        update(action, officer, status, rag=rag, percent=percent, note="x")
+        update_progress(action, officer, status, rag=rag, percent=percent, note="x")
     assert field in error.value.message_dict
     action.refresh_from_db()
     assert action.status == Status.NOT_STARTED
@@ -81,9 +74,11 @@ def test_bad_progress_values_are_refused_by_name(action, officer, status, rag, p
 
 def test_second_save_on_an_old_version_reports_what_changed(action, officer):
     seen = {"seen_version": action.version}
-    update(action, officer, Status.AT_RISK, rag=Rag.RED, percent=10, note="Short", **seen)
+    update_progress(action, officer, Status.AT_RISK, rag=Rag.RED, percent=10, note="Short", **seen)
     with pytest.raises(ActionChangedMeanwhile) as conflict:
-        update(action, officer, Status.COMPLETED, rag=Rag.GREEN, percent=100, note="Done", **seen)
+        update_progress(
+            action, officer, Status.COMPLETED, rag=Rag.GREEN, percent=100, note="Done", **seen
+        )
     assert conflict.value.changes["status"] == ("not_started", "at_risk")
     action.refresh_from_db()
     assert action.status == Status.AT_RISK
