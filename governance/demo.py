@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.services import action_update_progress
+from actions.services.actions import action_update_progress
 from priorities.models import LocalArea, Strategy
+from sendplan.audit import history_stamped
 
 from . import services
-from .audit import history_stamped
 from .choices import BoardKind, DecisionStatus
 from .models import Board, Decision, Meeting, Review
 

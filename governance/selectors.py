@@ -16,7 +16,7 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors import PlanChange, status_changes_since
+from actions.selectors.history import PlanChange, status_changes_since
 from priorities.models import Priority
 
 from .models import Decision, Meeting, Review
@@ -73,7 +73,7 @@ def actions_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
 def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
     """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
 
-    Oldest first, each with who made it, when and why (actions.selectors reads them).
+    Oldest first, each with who made it, when and why (actions/selectors/history.py reads them).
     """
     if previous is None:
         return []
@@ -210,7 +210,8 @@ def board_pack(meeting: Meeting) -> BoardPack:
     )
 
 
-DECISION_SEARCH_FIELDS = [
+# What a decision is found by: the admin's search, and the decision log's with its lead officer.
+DECISION_TEXT_FIELDS = [
     "number",
     "title",
     "decision_maker",
@@ -218,8 +219,8 @@ DECISION_SEARCH_FIELDS = [
     "decision",
     "reasons",
     "options_rejected",
-    "lead_officer",
 ]
+DECISION_SEARCH_FIELDS = [*DECISION_TEXT_FIELDS, "lead_officer"]
 
 
 def decision_search(

@@ -19,7 +19,9 @@ from django.db import models, transaction
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
 from actions.owners import OwnerDirectory
-from actions.services import ACTION_CONTENT_FIELDS, ActionBatch, owner_find_or_create
+from actions.services.actions import ACTION_CONTENT_FIELDS
+from actions.services.batch import ActionBatch
+from actions.services.owners import owner_find_or_create
 from priorities.models import Priority, Strategy
 from priorities.services import area_get_or_create, strategy_get_or_create
 from sendplan.audit import save_with_history

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import selectors
 from actions.forms import ActionFilterForm
+from actions.selectors.pages import filter_actions
 from actions.views.access import plan_reader_required
 from priorities.models import Strategy
 
@@ -28,7 +28,7 @@ def action_list_csv(request, pk: int):
     if not form.is_valid():
         # The list page explains what is wrong with the filters.
         return redirect(f"{reverse('actions:list', args=[pk])}?{request.GET.urlencode()}")
-    actions = selectors.filter_actions(strategy, form.cleaned_data, timezone.localdate())
+    actions = filter_actions(strategy, form.cleaned_data, timezone.localdate())
     return attachment(
         export_plan(actions, "csv"),
         content_type="text/csv; charset=utf-8",

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from priorities.models import Strategy
 
-from .. import selectors
 from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
+from ..selectors import history, pages
 from .access import plan_reader_required
 
 
@@ -23,7 +23,7 @@ def _strategy(pk: int) -> Strategy:
 @plan_reader_required
 def strategy_list(request):
     return render(
-        request, "actions/strategy_list.html", {"strategies": selectors.strategies_with_counts()}
+        request, "actions/strategy_list.html", {"strategies": pages.strategies_with_counts()}
     )
 
 
@@ -43,8 +43,8 @@ def dashboard(request, pk: int):
             "strategy": strategy,
             "today": today,
             "stale_form": stale_form,
-            "dashboard": selectors.dashboard_for_strategy(strategy, today, stale_days),
-            "completion": selectors.completion_over_time(strategy, today),
+            "dashboard": pages.dashboard_for_strategy(strategy, today, stale_days),
+            "completion": history.completion_over_time(strategy, today),
         },
     )
 
@@ -63,7 +63,7 @@ def changes_since(request, pk: int):
     changes = None
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
-        changes = selectors.status_changes_since(strategy, start)
+        changes = history.status_changes_since(strategy, start)
     return render(
         request,
         "actions/changes.html",
@@ -77,7 +77,7 @@ def action_list(request, pk: int):
     form = ActionFilterForm(request.GET, strategy=strategy)
     actions = None
     if form.is_valid():
-        actions = selectors.action_list(strategy, form.cleaned_data, timezone.localdate())
+        actions = pages.action_list(strategy, form.cleaned_data, timezone.localdate())
     return render(
         request,
         "actions/action_list.html",

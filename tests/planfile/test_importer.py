@@ -9,9 +9,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 from simple_history.signals import pre_create_historical_record
 
-from actions import services as action_services
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
+from actions.services import actions as action_services
 from planfile.importer import PlanImportError, plan_import
 from priorities.models import LocalArea, Priority, Strategy
 from tests.seed import SEED_TITLES

@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from actions import services as action_services
 from actions.choices import Rag, Status
 from actions.models import Action, Owner
+from actions.services import actions as action_services
+from actions.services import owners as owner_services
 from governance.choices import BoardKind
 from governance.demo import load_governance_demo
 from governance.models import Board
@@ -123,7 +124,7 @@ class Command(BaseCommand):
     def _officer_roles(self, officer, plan_admin) -> None:
         for name in DEMO_USERS[0][4]:
             owner = Owner.objects.get(area__name="Medway", name=name)
-            action_services.owner_holder_add(
+            owner_services.owner_holder_add(
                 owner=owner, holder=officer, user=plan_admin, reason="Demo data"
             )
 
