@@ -44,6 +44,7 @@ class Line:
 
 @dataclass
 class TableRow:
+    period_end: datetime.date
     period_label: str
     cells: list[str]
     provisional: bool
@@ -136,6 +137,7 @@ class MeasureFigures:
                     provisional.add(point.period_end)
         return [
             TableRow(
+                period_end=day,
                 period_label=labels[day],
                 cells=[self.show(by_period[day].get(line.key)) for line in lines],
                 provisional=day in provisional,
