@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Owner
-from priorities.models import Priority, Strategy
+from priorities.models import LocalArea, Priority, Strategy
 
 from .choices import NAMED_SERIES, Better, Frequency, Series, Unit
 
@@ -169,3 +169,31 @@ def format_value(value, unit: str) -> str:
         Unit.RATE_10K: f"{text} per 10,000",
         Unit.DAYS: f"{text} days",
     }.get(unit, text)
+
+
+class AreaComparators(models.Model):
+    """Whom a local area compares itself with: its region and its statistical neighbours.
+
+    Values files name many areas; rows for these (and England) become comparator series,
+    and rows for any other area are reported as not matched.
+    """
+
+    area = models.OneToOneField(
+        LocalArea, on_delete=models.CASCADE, related_name="comparators", primary_key=True
+    )
+    region = models.CharField(max_length=100, blank=True, help_text="For example South East.")
+    statistical_neighbours = models.TextField(
+        blank=True, help_text="One local authority a line, as the DfE names them."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "comparators of an area"
+        verbose_name_plural = "comparators of areas"
+
+    def __str__(self):
+        return f"Comparators of {self.area}"
+
+    @property
+    def neighbour_list(self) -> list[str]:
+        return [line.strip() for line in self.statistical_neighbours.splitlines() if line.strip()]

@@ -18,7 +18,7 @@ from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import can_enter_values, can_manage_measures
 
 from .choices import Series
-from .models import Measure, MeasureAction, MeasurePriority, MeasureValue
+from .models import AreaComparators, Measure, MeasureAction, MeasurePriority, MeasureValue
 
 # What a value says; a save that changes none of these writes no history.
 VALUE_FIELDS = ("period_label", "value", "is_provisional", "note")
@@ -77,14 +77,15 @@ def value_record(
     comparator: str = "",
     is_provisional: bool = False,
     note: str = "",
+    reason: str = "",
     check_permission: bool = True,
 ) -> tuple[MeasureValue, bool]:
     """Enter or correct one figure; returns it and whether anything was written.
 
     Holders of the measure's owner role enter its actual values; targets and comparators
     are plan admins'. A correction needs a note saying why, which goes on the history row
-    beside the figure it replaced. ``check_permission=False`` is for the importer, which
-    checks once for the whole file.
+    beside the figure it replaced (``reason``, or else the note). ``check_permission=False``
+    is for the importer, which checks once for the whole file.
     """
     if check_permission and user is not None:
         allowed = (
@@ -111,13 +112,13 @@ def value_record(
     if existing is not None:
         if all(getattr(existing, name) == new[name] for name in VALUE_FIELDS):
             return existing, False
-        if existing.value != new["value"] and not note.strip():
+        if existing.value != new["value"] and not (reason or note).strip():
             raise ValidationError({"note": "Say why the value is corrected."})
     for name, field_value in new.items():
         setattr(record, name, field_value)
     record.entered_by = user
     record.entered_at = timezone.now()
-    reason = note or ("Value entered" if existing is None else "Value changed")
+    reason = reason or note or ("Value entered" if existing is None else "Value changed")
     save_with_history(record, user=user, reason=reason)
     return record, True
 
@@ -126,3 +127,10 @@ def value_record(
 def value_delete(*, value: MeasureValue, user, reason: str) -> None:
     _require_manager(user)
     delete_with_history(value, user=user, reason=reason)
+
+
+@transaction.atomic
+def comparators_save(*, comparators: AreaComparators, user, reason: str = "") -> AreaComparators:
+    _require_manager(user)
+    save_with_history(comparators, user=user, reason=reason)
+    return comparators

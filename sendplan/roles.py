@@ -28,7 +28,13 @@ _EDIT_PLAN = [
         "priorities": ["localarea", "strategy", "priority"],
         "actions": ["owner", "ownerholder", "action", "actionowner", "milestone", "progressupdate"],
         "governance": ["board", "boardmembership", "meeting", "review", "decision"],
-        "measures": ["measure", "measurepriority", "measureaction", "measurevalue"],
+        "measures": [
+            "measure",
+            "measurepriority",
+            "measureaction",
+            "measurevalue",
+            "areacomparators",
+        ],
     }.items()
     for model in models
     for verb in ("add", "change", "delete", "view")
