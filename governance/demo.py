@@ -19,6 +19,7 @@ from django.utils import timezone
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
 from actions.services import action_update_progress
+from measures.demo import load_measures_demo
 from priorities.models import LocalArea, Strategy
 from priorities.services import plan_import
 
@@ -242,6 +243,13 @@ def load_governance_demo(*, plan_admin, board_member, officer) -> None:
         _dated_story(board, strategy, plan_admin, board_member, officer)
     for values in DECISIONS:
         _decision(values, plan_admin)
+    load_measures_demo(
+        strategy_title=STRATEGY,
+        plan_admin=plan_admin,
+        officer=officer,
+        stamp=history_stamped,
+        zone=LONDON,
+    )
 
 
 def _dated_story(board, strategy, plan_admin, board_member, officer) -> None:

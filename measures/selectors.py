@@ -14,6 +14,11 @@ from .choices import COMPARATOR_SERIES, Direction, Series
 from .judgement import Judgement, Point, judge
 from .models import Measure, MeasureValue, format_value
 
+SINCE_MEETING = {
+    Direction.BETTER: "Better than at the previous meeting",
+    Direction.WORSE: "Worse than at the previous meeting",
+    Direction.SAME: "No change since the previous meeting",
+}
 MOVED = {
     Direction.BETTER: "Better than",
     Direction.WORSE: "Worse than",
@@ -104,21 +109,26 @@ class MeasureFigures:
         if j.earlier is None:
             return "No value was known at the previous meeting."
         return (
-            f"{MOVED[j.since_earlier]} at the previous meeting "
+            f"{SINCE_MEETING[j.since_earlier]} "
             f"({j.earlier.period_label}: {self.show(j.earlier.value)})."
         )
 
     @property
     def latest_comparators(self) -> list[tuple[str, str]]:
-        """Each comparator's value for the latest value's period, where it has one."""
+        """Each comparator's latest value up to the latest value's period, with its period
+        named when it differs (an annual England figure beside a quarterly measure)."""
         latest = self.judgement.latest
         if latest is None:
             return []
         found = []
         for line in self.comparators:
-            for point in line.points:
-                if point.period_end == latest.period_end:
-                    found.append((line.label, self.show(point.value)))
+            known = [p for p in line.points if p.period_end <= latest.period_end]
+            if known:
+                point = known[-1]
+                shown = self.show(point.value)
+                if point.period_end != latest.period_end:
+                    shown = f"{shown} ({point.period_label})"
+                found.append((line.label, shown))
         return found
 
     @property
