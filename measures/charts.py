@@ -11,7 +11,7 @@ from decimal import Decimal
 from .choices import Series
 
 WIDTH, HEIGHT = 640, 340
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 110  # room for the axis labels and the legend
+LEFT, RIGHT, TOP, BOTTOM = 64, 72, 16, 110  # room for the axis labels and the legend
 # (colour, dash pattern, marker) per series; neighbours take the spare markers in turn.
 STYLES = {
     Series.ACTUAL: ("#1d70b8", "", "circle"),
@@ -19,6 +19,7 @@ STYLES = {
     Series.ENGLAND: ("#b58840", "2 3", "triangle"),
     Series.REGION: ("#4c2c92", "8 3 2 3", "diamond"),
 }
+MIN_LABEL_GAP = 30  # pixels between the period labels along the bottom
 NEIGHBOUR_STYLES = [("#505a5f", "12 4", "cross"), ("#28a197", "4 4", "star")]
 
 
@@ -130,6 +131,10 @@ def line_chart(figures) -> Chart | None:
         tick += step
     labels = {p.period_end: p.period_label for p in reversed(points)}
     labels.update({p.period_end: p.period_label for p in figures.actual.points})
-    every = max(1, len(days) // 8)
-    x_ticks = [Tick(x(day), labels[day]) for day in days[::every]]
+    # Labelled from the latest back, leaving room between labels so that none overlap.
+    x_ticks, last_x = [], None
+    for day in reversed(days):
+        if last_x is None or last_x - x(day) >= MIN_LABEL_GAP:
+            x_ticks.append(Tick(x(day), labels[day]))
+            last_x = x(day)
     return Chart(WIDTH, HEIGHT, LEFT, plot_right, TOP, plot_bottom, chart_lines, y_ticks, x_ticks)

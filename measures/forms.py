@@ -20,6 +20,8 @@ class ValueForm(forms.Form):
     value = forms.DecimalField(
         max_digits=14,
         decimal_places=4,
+        # GOV.UK advises a text input: a number input changes the value on scrolling.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the value.",
             "invalid": "Enter the value as a number, like 58.3.",
