@@ -252,3 +252,41 @@ def measures_as_at(
         figures_for(measure, now_known[measure.pk], earlier=then_latest.get(measure.pk))
         for measure in measures.select_related("owner")
     ]
+
+
+@dataclass
+class Correction:
+    period_label: str
+    series: str
+    was: str
+    became: str
+    who: str
+    when: datetime.datetime
+    why: str
+
+
+def value_corrections(measure: Measure) -> list[Correction]:
+    """Every change of a figure already entered, newest first, from the history: one query."""
+    rows = (
+        MeasureValue.history.filter(measure_id=measure.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    corrections, before = [], {}
+    for row in rows:
+        old = before.get(row.id)
+        if old is not None and row.history_type == "~" and old.value != row.value:
+            user = row.history_user
+            corrections.append(
+                Correction(
+                    period_label=row.period_label,
+                    series=Series(row.series).label,
+                    was=format_value(old.value, measure.unit),
+                    became=format_value(row.value, measure.unit),
+                    who=(user.get_full_name() or user.get_username()) if user else "System",
+                    when=row.history_date,
+                    why=row.history_change_reason or "",
+                )
+            )
+        before[row.id] = row
+    return sorted(corrections, key=lambda c: c.when, reverse=True)

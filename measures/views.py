@@ -44,6 +44,7 @@ def measure_detail(request, pk: int):
             "measure": figures.measure,
             "strategy": figures.measure.strategy,
             "chart": line_chart(figures),
+            "corrections": selectors.value_corrections(figures.measure),
             "can_enter": can_enter_values(request.user, figures.measure),
         },
     )

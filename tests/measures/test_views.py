@@ -85,3 +85,13 @@ def test_measure_pages_query_count_does_not_grow_with_values(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_num_queries(count):
             client.get(url)
+
+
+def test_measure_page_lists_corrections_with_the_value_replaced(client, officer, measure, enter):
+    enter(measure, "Q1 2024-25", 58.3, user=officer)
+    enter(measure, "Q1 2024-25", 61, user=officer, note="Late returns added.")
+    client.force_login(officer)
+    page = client.get(reverse("measures:detail", args=[measure.pk])).content.decode()
+    corrections = page[page.index("Corrections") :]
+    assert "58.3%" in corrections and "61%" in corrections
+    assert "Late returns added." in corrections
