@@ -76,7 +76,9 @@ class ValuesImportReport:
             f"{self.unchanged} unchanged ({self.layout} layout)."
         ]
         if self.unmatched:
-            lines.append(f"{len(self.unmatched)} rows not matched to an area, and skipped.")
+            count = len(self.unmatched)
+            rows = "row" if count == 1 else "rows"
+            lines.append(f"{count} {rows} not matched to an area, and skipped.")
         return lines
 
 

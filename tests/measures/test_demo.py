@@ -60,3 +60,23 @@ def test_demo_officer_enters_a_value_and_the_pages_say_the_figures_are_illustrat
         {"period_label": "Q4 2030-31", "value": "71", "note": "Entered in the demo"},
     )
     assert response.status_code == 302
+
+
+def test_the_illustrative_wide_file_imports_comparators_for_several_areas(demo, settings):
+    out = io.StringIO()
+    path = settings.BASE_DIR / "fixtures" / "illustrative-tribunal-appeals-wide.csv"
+    args = ["import_measure_values", str(path), "--area", "Medway"]
+    args += ["--strategy", "Joint SEND Strategy 2022-25"]
+    args += ["--measure", "SEND tribunal appeals per 10,000 EHC plans", "--user", "planadmin"]
+    call_command(*args, stdout=out)
+    assert "not matched: Row 9: Kent" in out.getvalue()
+    values = MeasureValue.objects.filter(measure__name__startswith="SEND tribunal")
+    assert set(values.values_list("comparator", flat=True)) == {
+        "",
+        "South East",
+        "Thurrock",
+        "Swindon",
+    }
+    again = io.StringIO()
+    call_command(*args, stdout=again)
+    assert "0 values added, 0 changed, 15 unchanged (wide layout)." in again.getvalue()

@@ -1,5 +1,7 @@
 """The measures pages: the plan's list, a measure's chart and table, entering a value."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +27,9 @@ def test_measure_page_shows_chart_table_and_judgement_in_words(client, board_mem
     client.force_login(board_member)
     page = client.get(reverse("measures:detail", args=[with_values.pk])).content.decode()
     assert "<svg" in page and "<title id=" in page and "<desc id=" in page
+    # Not colour alone: each series has its own dash pattern (the actual line is solid).
+    dashes = set(re.findall(r'<path d="M[^"]*" fill="none" stroke-dasharray="([^"]+)"', page))
+    assert len(dashes) == 3  # target, England, neighbour
     assert "Off track" in page
     assert "57.5% in Q2 2024-25, against a target of 60% by Q2 2024-25." in page
     assert "Better than Q1 2024-25 (52%)." in page
