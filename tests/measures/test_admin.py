@@ -92,3 +92,15 @@ def test_admin_saves_a_measure_with_its_priorities_through_the_services(
 def test_officer_cannot_import_values(client, officer):
     client.force_login(officer)
     assert client.get(IMPORT_URL).status_code == 302  # to the admin's sign-in
+
+
+def test_history_page_of_a_value_cannot_save_around_the_services(
+    admin_client, measure, enter, officer
+):
+    value = enter(measure, "Q1 2024-25", 58, user=officer)
+    enter(measure, "Q1 2024-25", 61, user=officer, note="Late returns.")
+    first = value.history.earliest()
+    url = reverse("admin:measures_measurevalue_simple_history", args=[value.pk, first.history_id])
+    admin_client.post(url, {"_save": "Save"})
+    value.refresh_from_db()
+    assert (value.value, value.history.count()) == (61, 2)

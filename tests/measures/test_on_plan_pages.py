@@ -65,3 +65,26 @@ def test_dashboard_query_count_does_not_grow_with_measures(
     small = count()
     add(15, 1)
     assert count() == small
+
+
+def test_action_page_query_count_does_not_grow_with_its_measures(
+    client, officer, plan_admin, strategy, action, enter
+):
+    client.force_login(officer)
+    url = reverse("actions:detail", args=[action.pk])
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            extra = Measure.objects.create(strategy=strategy, name=f"Measure {number}")
+            measure_set_links(measure=extra, priorities=[], actions=[action], user=plan_admin)
+            enter(extra, "2023", number)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    add(1, 0)
+    small = count()
+    add(10, 1)
+    assert count() == small

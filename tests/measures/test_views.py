@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -100,3 +101,9 @@ def test_measure_page_lists_corrections_with_the_value_replaced(client, officer,
     corrections = page[page.index("Corrections") :]
     assert "58.3%" in corrections and "61%" in corrections
     assert "Late returns added." in corrections
+
+
+def test_a_user_with_no_role_cannot_read_measures(client, measure, db):
+    client.force_login(User.objects.create_user("nobody", password="pw"))
+    assert client.get(reverse("measures:detail", args=[measure.pk])).status_code == 403
+    assert client.get(reverse("measures:list", args=[measure.strategy_id])).status_code == 403
