@@ -43,6 +43,7 @@ class ChartLine:
     label: str
     colour: str
     dash: str
+    shape: str
     path: str
     markers: list[str]
     filled: bool
@@ -115,6 +116,7 @@ def line_chart(figures) -> Chart | None:
                 label=line.label,
                 colour=colour,
                 dash=dash,
+                shape=shape,
                 path="M" + "L".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords),
                 markers=[marker_path(shape, cx, cy) for cx, cy in coords],
                 filled=shape not in ("cross", "star"),
