@@ -50,3 +50,13 @@ class ValueForm(forms.Form):
                 )
             data["period_end"] = day
         return data
+
+
+class SinceForm(forms.Form):
+    since = forms.DateField(
+        label="Compare with the value known on",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example 06/09/2026: the date of the board's previous meeting.",
+        error_messages={"invalid": "Enter the date as day/month/year, like 06/09/2026."},
+    )

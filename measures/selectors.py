@@ -9,15 +9,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from .choices import COMPARATOR_SERIES, Direction, Series
 from .judgement import Judgement, Point, judge
 from .models import Measure, MeasureValue, format_value
 
-SINCE_MEETING = {
-    Direction.BETTER: "Better than at the previous meeting",
-    Direction.WORSE: "Worse than at the previous meeting",
-    Direction.SAME: "No change since the previous meeting",
+SINCE_EARLIER = {
+    Direction.BETTER: "Better than",
+    Direction.WORSE: "Worse than",
+    Direction.SAME: "No change from",
 }
 MOVED = {
     Direction.BETTER: "Better than",
@@ -62,6 +63,8 @@ class MeasureFigures:
     targets: Line
     comparators: list[Line]
     judgement: Judgement
+    # When the earlier value compared with was known, in words.
+    compared_with: str = "at the previous meeting"
 
     @property
     def lines(self) -> list[Line]:
@@ -107,9 +110,9 @@ class MeasureFigures:
     def since_earlier_words(self) -> str:
         j = self.judgement
         if j.earlier is None:
-            return "No value was known at the previous meeting."
+            return f"No value was known {self.compared_with}."
         return (
-            f"{SINCE_MEETING[j.since_earlier]} "
+            f"{SINCE_EARLIER[j.since_earlier]} the value known {self.compared_with} "
             f"({j.earlier.period_label}: {self.show(j.earlier.value)})."
         )
 
@@ -198,13 +201,27 @@ def strategy_measures(strategy_id: int) -> list[MeasureFigures]:
     return [figures_for(measure, measure.values.all()) for measure in measures]
 
 
-def measure_for_page(pk: int) -> MeasureFigures | None:
+def measure_for_page(pk: int, since: datetime.date | None = None) -> MeasureFigures | None:
+    """A measure's figures now; with ``since``, also compared with its latest value known at
+    the end of that day (the board pack links here with its previous meeting's date)."""
     measure = (
         _measures(pk=pk)
         .prefetch_related("priorities", "actions__priority", "owner__holders")
         .first()
     )
-    return figures_for(measure, measure.values.all()) if measure else None
+    if measure is None:
+        return None
+    earlier = None
+    if since is not None:
+        next_day = since + datetime.timedelta(days=1)
+        cutoff = datetime.datetime.combine(
+            next_day, datetime.time.min, tzinfo=timezone.get_default_timezone()
+        )
+        earlier = _latest_actuals(values_as_at(measure_id=pk, cutoff=cutoff)).get(pk)
+    figures = figures_for(measure, measure.values.all(), earlier=earlier)
+    if since is not None:
+        figures.compared_with = f"on {since.day} {since:%B %Y}"
+    return figures
 
 
 def action_measures(action_id: int) -> list[MeasureFigures]:
@@ -213,8 +230,11 @@ def action_measures(action_id: int) -> list[MeasureFigures]:
     return [figures_for(measure, measure.values.all()) for measure in measures]
 
 
-def values_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
-    """Each value of a plan's measures as its latest history row before the cutoff showed it.
+def values_as_at(
+    *, cutoff: datetime.datetime, strategy_id: int | None = None, measure_id: int | None = None
+) -> list:
+    """Each value of a plan's (or one measure's) measures as its latest history row before
+    the cutoff showed it.
 
     A value entered or corrected after the cutoff shows as it was then (or not at all).
     One query: the latest row of each value is a correlated subquery.
@@ -223,13 +243,23 @@ def values_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
     latest = history.objects.filter(id=OuterRef("id"), history_date__lt=cutoff).order_by(
         "-history_date", "-history_id"
     )
+    scope = {"measure_id": measure_id} if measure_id else {"measure__strategy_id": strategy_id}
     return list(
         history.objects.filter(
-            measure__strategy_id=strategy_id,
+            **scope,
             history_date__lt=cutoff,
             history_id=Subquery(latest.values("history_id")[:1]),
         ).exclude(history_type="-")
     )
+
+
+def _latest_actuals(values) -> dict[int, Point]:
+    """Each measure's latest actual value among these."""
+    latest: dict[int, Point] = {}
+    for value in sorted(values, key=lambda v: v.period_end):
+        if value.series == Series.ACTUAL:
+            latest[value.measure_id] = _point(value)
+    return latest
 
 
 def measures_as_at(
@@ -244,10 +274,7 @@ def measures_as_at(
         now_known[value.measure_id].append(value)
     then_latest: dict[int, Point] = {}
     if previous_cutoff is not None:
-        then = values_as_at(strategy_id=strategy_id, cutoff=previous_cutoff)
-        for value in sorted(then, key=lambda v: v.period_end):
-            if value.series == Series.ACTUAL:
-                then_latest[value.measure_id] = _point(value)
+        then_latest = _latest_actuals(values_as_at(strategy_id=strategy_id, cutoff=previous_cutoff))
     return [
         figures_for(measure, now_known[measure.pk], earlier=then_latest.get(measure.pk))
         for measure in measures.select_related("owner")

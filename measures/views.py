@@ -12,7 +12,7 @@ from sendplan.roles import can_enter_values
 
 from . import selectors, services
 from .charts import line_chart
-from .forms import ValueForm
+from .forms import SinceForm, ValueForm
 from .models import Measure
 
 
@@ -33,7 +33,9 @@ def measure_list(request, pk: int):
 
 @plan_reader_required
 def measure_detail(request, pk: int):
-    figures = selectors.measure_for_page(pk)
+    since_form = SinceForm(request.GET or None)
+    since = since_form.cleaned_data["since"] if since_form.is_valid() else None
+    figures = selectors.measure_for_page(pk, since=since)
     if figures is None:
         raise Http404("No such measure.")
     return render(
@@ -46,6 +48,8 @@ def measure_detail(request, pk: int):
             "chart": line_chart(figures),
             "corrections": selectors.value_corrections(figures.measure),
             "can_enter": can_enter_values(request.user, figures.measure),
+            "since_form": since_form,
+            "since": since,
         },
     )
 

@@ -1,5 +1,6 @@
 """The measures pages: the plan's list, a measure's chart and table, entering a value."""
 
+import datetime
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from governance.audit import history_stamped
 from measures.choices import Series
 from measures.models import MeasureValue
 
@@ -107,3 +109,17 @@ def test_a_user_with_no_role_cannot_read_measures(client, measure, db):
     client.force_login(User.objects.create_user("nobody", password="pw"))
     assert client.get(reverse("measures:detail", args=[measure.pk])).status_code == 403
     assert client.get(reverse("measures:list", args=[measure.strategy_id])).status_code == 403
+
+
+def test_measure_page_compares_with_the_value_known_on_a_date(client, board_member, measure, enter):
+    with history_stamped(date=datetime.datetime(2024, 8, 1, 12, tzinfo=datetime.UTC)):
+        enter(measure, "Q1 2024-25", 52)
+    enter(measure, "Q2 2024-25", 50)  # entered today
+    client.force_login(board_member)
+    url = reverse("measures:detail", args=[measure.pk])
+    page = client.get(url, {"since": "2024-09-06"}).content.decode()
+    assert "Worse than the value known on 6 September 2024 (Q1 2024-25: 52%)." in page
+    early = client.get(url, {"since": "01/07/2024"}).content.decode()
+    assert "No value was known on 1 July 2024." in early
+    bad = client.get(url, {"since": "last week"}).content.decode()
+    assert "There is a problem" in bad and "Enter the date as day/month/year" in bad
