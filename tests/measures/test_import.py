@@ -126,6 +126,8 @@ def test_every_bad_row_is_named_and_nothing_is_written(strategy, plan_admin, nam
             f"{name},Medway,2023,5,guess",
             f"{name},England,2023,5,region",
             f"{name},Medway,Q1 2024-25,53,actual",
+            ",Medway,2023,5,",
+            f"{name},Medway,,5,",
         ]
     )
     with pytest.raises(ValuesImportError) as raised:
@@ -140,6 +142,8 @@ def test_every_bad_row_is_named_and_nothing_is_written(strategy, plan_admin, nam
         "Row 8: the series “guess” is not one of actual, target, England, region, neighbour.",
         "Row 9: the series is Region but the area England is England.",
         "Row 10: a second value for Medway, Q1 2024-25 (the first is in row 2).",
+        "Row 11: no measure named.",
+        "Row 12: no period given.",
     ]
     assert not MeasureValue.objects.exists()
 
