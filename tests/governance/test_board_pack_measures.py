@@ -2,10 +2,12 @@
 
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from governance.export import board_pack_workbook
 from governance.selectors import board_pack
@@ -81,10 +83,6 @@ def test_a_measure_made_after_the_meeting_is_not_in_its_pack(measure, make_meeti
 
 
 def test_pack_workbook_has_a_measures_sheet_with_a_native_chart(measure, make_meeting):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     workbook = load_workbook(BytesIO(board_pack_workbook(board_pack(make_meeting(MEETING)))))
     sheet = workbook["Measures"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -111,3 +109,11 @@ def test_pack_query_count_does_not_grow_with_measures_or_values(
                 enter(extra, str(year), number + year % 7, plan_admin)
     assert len(board_pack(meeting).measures) == 21
     assert count() == small
+
+
+def test_a_measure_name_that_looks_like_a_formula_stays_text_in_the_workbook(measure, make_meeting):
+    measure.name = '=HYPERLINK("http://x","y")'
+    measure.save()
+    data = board_pack_workbook(board_pack(make_meeting(MEETING)))
+    sheet = load_workbook(BytesIO(data))["Measures"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ('=HYPERLINK("http://x","y")', "s")
