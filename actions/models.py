@@ -3,11 +3,13 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from priorities.models import LocalArea, Priority
 
+from . import rules
 from .choices import RAG_COLOURS, STATUS_COLOURS, Organisation, Rag, Status
 
 
@@ -87,17 +89,19 @@ class OwnerHolder(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    """The rules of actions/rules.py as filters."""
+
     def open(self):
-        return self.exclude(status=Status.COMPLETED)
+        return self.filter(rules.open_q())
 
-    def overdue(self, today: datetime.date | None = None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+    def overdue(self, today: datetime.date):
+        return self.filter(rules.overdue_q(today))
 
-    def due_within(self, days: int, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.open().filter(
-            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
-        )
+    def due_soon(self, today: datetime.date):
+        return self.filter(rules.due_soon_q(today))
+
+    def stale(self, today: datetime.date, stale_days: int | None = None):
+        return self.filter(stale_q(today, stale_days))
 
 
 class Action(models.Model):
@@ -157,20 +161,11 @@ class Action(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.due_date and not self.is_completed and self.due_date < timezone.localdate()
-        )
+        return rules.is_overdue(status=self.status, due_date=self.due_date, today=rules.today())
 
     @property
     def is_due_soon(self) -> bool:
-        if not self.due_date or self.is_completed:
-            return False
-        today = timezone.localdate()
-        return (
-            today
-            <= self.due_date
-            <= today + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
-        )
+        return rules.is_due_soon(status=self.status, due_date=self.due_date, today=rules.today())
 
     @property
     def slip_days(self) -> int:
@@ -241,3 +236,14 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action.reference} {self.created_at:%d %b %Y}"
+
+
+def stale_q(today: datetime.date, stale_days: int | None = None) -> models.Q:
+    """rules.is_stale as a filter: open, with no progress update and no first record since
+    the cutoff."""
+    cutoff = rules.stale_cutoff(today, stale_days)
+    updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=cutoff)
+    recorded = Action.history.model.objects.filter(
+        id=OuterRef("pk"), history_type="+", history_date__gte=cutoff
+    )
+    return rules.open_q() & ~Exists(updated) & ~Exists(recorded)

@@ -7,13 +7,15 @@ becomes a formula when the pack is opened. Counts stay numbers, so they can be s
 import datetime
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from actions.choices import Rag, Status
 from measures.export import add_measures_sheet
+from sendplan.spreadsheets import text_cell
 
-from .selectors import LONDON, BoardPack
+from .selectors import BoardPack
 
 
 def _text(value) -> str | int:
@@ -22,7 +24,7 @@ def _text(value) -> str | int:
     if isinstance(value, int):
         return value
     if isinstance(value, datetime.datetime):
-        return f"{value.astimezone(LONDON):%d/%m/%Y %H:%M}"
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -33,10 +35,7 @@ def _sheet(
 ) -> None:
     sheet = workbook.create_sheet(title)
     for row in [*([line] for line in heading), header, *rows]:
-        sheet.append([_text(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f": text that looks like a formula stays text
+        sheet.append([text_cell(sheet, _text(value)) for value in row])
     header_row = len(heading) + 1
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)

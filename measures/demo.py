@@ -4,8 +4,7 @@ A handful of measures a SEND board tracks, each with a baseline, a target trajec
 values spread over the demo's board meetings (12 and 4 weeks before the first load) and an
 England series. Every page of these measures says that the figures are illustrative.
 
-The history is dated with ``stamp(date=...)``, given by the caller (governance's
-history_stamped), since measures sits below governance. Idempotent: the measures are
+The history is dated with sendplan.audit.history_stamped. Idempotent: the measures are
 written once, when the plan has none.
 """
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action, Owner
 from priorities.models import LocalArea, Priority, Strategy
+from sendplan.audit import history_stamped
 
 from . import services
 from .choices import Better, Frequency, Series, Unit
@@ -120,7 +120,7 @@ MEASURES = [
 
 
 @contextmanager
-def _as_if_at(stamp, when: datetime.datetime):
+def _as_if_at(when: datetime.datetime):
     """Date the history rows, and the values' own entered_at, written in the block."""
 
     def backdate(sender, instance, **kwargs):
@@ -128,13 +128,13 @@ def _as_if_at(stamp, when: datetime.datetime):
 
     pre_save.connect(backdate, sender=MeasureValue)
     try:
-        with stamp(date=when):
+        with history_stamped(date=when):
             yield
     finally:
         pre_save.disconnect(backdate, sender=MeasureValue)
 
 
-def load_measures_demo(*, strategy_title: str, plan_admin, officer, stamp, zone) -> None:
+def load_measures_demo(*, strategy_title: str, plan_admin, officer) -> None:
     """Write the demo measures of the Medway plan named, dated relative to today."""
     medway = LocalArea.objects.get(name="Medway")
     if not AreaComparators.objects.filter(area=medway).exists():
@@ -149,17 +149,19 @@ def load_measures_demo(*, strategy_title: str, plan_admin, officer, stamp, zone)
     today = timezone.localdate()
 
     def at(day: datetime.date) -> datetime.datetime:
-        return datetime.datetime.combine(day, datetime.time(10), tzinfo=zone)
+        return datetime.datetime.combine(
+            day, datetime.time(10), tzinfo=timezone.get_default_timezone()
+        )
 
     for order, spec in enumerate(MEASURES):
-        _measure(spec, order, strategy, plan_admin, officer, today, at, stamp)
+        _measure(spec, order, strategy, plan_admin, officer, today, at)
     # A correction after the last meeting: today's page shows it, that meeting's pack does not.
     latest = (
         MeasureValue.objects.filter(measure__strategy=strategy, series=Series.ACTUAL)
         .order_by("measure__order", "-period_end")
         .first()
     )
-    with _as_if_at(stamp, at(today - datetime.timedelta(days=7))):
+    with _as_if_at(at(today - datetime.timedelta(days=7))):
         services.value_record(
             measure=latest.measure,
             period_end=latest.period_end,
@@ -200,7 +202,7 @@ def _label(frequency: str, end: datetime.date) -> str:
     return str(end.year)
 
 
-def _measure(spec, order, strategy, plan_admin, officer, today, at, stamp) -> None:
+def _measure(spec, order, strategy, plan_admin, officer, today, at) -> None:
     (name, definition, source, unit, better, frequency, owner_name, priority_numbers) = spec[:8]
     action_refs, actuals, trajectory, england = spec[8:]
     periods = _periods(frequency, today, len(actuals) + 1)
@@ -208,7 +210,7 @@ def _measure(spec, order, strategy, plan_admin, officer, today, at, stamp) -> No
     periods = periods[1:]
     owner = Owner.objects.filter(area=strategy.area, name=owner_name).first()
     written = at(today - datetime.timedelta(days=150))
-    with _as_if_at(stamp, written):
+    with _as_if_at(written):
         measure = Measure(
             strategy=strategy,
             name=name,
@@ -244,11 +246,11 @@ def _measure(spec, order, strategy, plan_admin, officer, today, at, stamp) -> No
     set_up = written.date()
     # Figures from before the measure was set up were entered with it; later ones as they came.
     for (end, label, entered), value in zip(periods, actuals, strict=True):
-        with _as_if_at(stamp, at(max(entered, set_up))):
+        with _as_if_at(at(max(entered, set_up))):
             _value(measure, end, label, value, enterer, Series.ACTUAL)
     years = _periods(Frequency.ANNUAL, today, len(england))
     for (end, label, entered), value in zip(years, england, strict=True):
-        with _as_if_at(stamp, at(max(entered, set_up))):
+        with _as_if_at(at(max(entered, set_up))):
             _value(measure, end, label, value, plan_admin, Series.ENGLAND)
 
 

@@ -3,15 +3,15 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from governance.audit import history_stamped
 from governance.choices import BoardKind
 from governance.models import Board, BoardMembership, Meeting
-from governance.selectors import LONDON
+from sendplan.audit import history_stamped
 
 
 def london(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=LONDON)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def on(day: datetime.date, hour: int = 12, minute: int = 0):

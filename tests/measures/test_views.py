@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.audit import history_stamped
 from measures.choices import Series
 from measures.models import MeasureValue
+from sendplan.audit import history_stamped
 
 
 @pytest.fixture
