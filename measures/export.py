@@ -7,6 +7,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
+from sendplan.spreadsheets import text_cell
+
 from .selectors import MeasureFigures
 
 HEADER = [
@@ -25,58 +27,55 @@ DASHES = ["solid", "dash", "sysDot", "dashDot", "lgDash", "sysDash"]
 CHART_ROWS = 16  # rows a chart covers, so the next starts below it
 
 
-def _cell(sheet, row: int, column: int, value):
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never "f": a name starting with "=" stays text
-    return cell
-
-
-def _number(value) -> float | None:
+def _number(value):
     return float(value) if isinstance(value, Decimal) else value
+
+
+def _row(sheet, values: list) -> None:
+    # Text typed as text (sendplan.spreadsheets): a name starting with "=" is never run.
+    sheet.append([text_cell(sheet, _number(value)) for value in values])
 
 
 def add_measures_sheet(workbook: Workbook, measures: list[MeasureFigures], *, has_previous: bool):
     sheet = workbook.create_sheet("Measures")
-    for column, title in enumerate(HEADER, start=1):
-        _cell(sheet, 1, column, title).font = Font(bold=True)
+    sheet.append([text_cell(sheet, title, font=Font(bold=True)) for title in HEADER])
     sheet.freeze_panes = "A2"
-    for row, figures in enumerate(measures, start=2):
+    for figures in measures:
         j = figures.judgement
-        values = [
-            figures.measure.name,
-            j.latest.period_label if j.latest else "",
-            _number(j.latest.value) if j.latest else None,
-            _number(j.target.value) if j.target else None,
-            j.track_words,
-            figures.since_previous_words if j.latest else "",
-            figures.since_earlier_words if j.latest and has_previous else "",
-            "; ".join(f"{label}: {shown}" for label, shown in figures.latest_comparators),
-            figures.measure.get_unit_display(),
-        ]
-        for column, value in enumerate(values, start=1):
-            _cell(sheet, row, column, value)
-    row = len(measures) + 4
+        _row(
+            sheet,
+            [
+                figures.measure.name,
+                j.latest.period_label if j.latest else "",
+                _number(j.latest.value) if j.latest else None,
+                _number(j.target.value) if j.target else None,
+                j.track_words,
+                figures.since_previous_words if j.latest else "",
+                figures.since_earlier_words if j.latest and has_previous else "",
+                "; ".join(f"{label}: {shown}" for label, shown in figures.latest_comparators),
+                figures.measure.get_unit_display(),
+            ],
+        )
     for figures in measures:
         if figures.lines:
-            row = _chart_block(sheet, figures, row)
+            _chart_block(sheet, figures)
 
 
-def _chart_block(sheet, figures: MeasureFigures, top: int) -> int:
-    """The measure's figures as a small table at ``top``, and a line chart beside it."""
+def _chart_block(sheet, figures: MeasureFigures) -> None:
+    """The measure's figures as a small table below what is written, and a line chart beside
+    it, taking at least CHART_ROWS rows so that charts never overlap."""
     lines = figures.lines
-    _cell(sheet, top, 1, f"Figures for the chart: {figures.measure.name}").font = Font(bold=True)
-    _cell(sheet, top + 1, 1, "Period")
-    for column, line in enumerate(lines, start=2):
-        _cell(sheet, top + 1, column, line.label)
-    rows = {}
-    for offset, table_row in enumerate(figures.table, start=2):
-        _cell(sheet, top + offset, 1, table_row.period_label)
-        rows[table_row.period_end] = top + offset
-    for column, line in enumerate(lines, start=2):
-        for point in line.points:
-            _cell(sheet, rows[point.period_end], column, _number(point.value))
-    last = top + 1 + len(figures.table)
+    sheet.append([None])
+    top = sheet.max_row + 1
+    _row(sheet, [f"Figures for the chart: {figures.measure.name}"])
+    _row(sheet, ["Period", *(line.label for line in lines)])
+    for table_row in figures.table:
+        by_line = [
+            next((p.value for p in line.points if p.period_end == table_row.period_end), None)
+            for line in lines
+        ]
+        _row(sheet, [table_row.period_label, *by_line])
+    last = sheet.max_row
     chart = LineChart()
     chart.title = figures.measure.name
     chart.y_axis.title = figures.measure.get_unit_display()
@@ -93,4 +92,5 @@ def _chart_block(sheet, figures: MeasureFigures, top: int) -> int:
         series.smooth = False
     chart.width, chart.height = 18, 7.5
     sheet.add_chart(chart, f"K{top}")
-    return max(last, top + CHART_ROWS) + 2
+    for _ in range(top + CHART_ROWS - sheet.max_row):
+        sheet.append([None])

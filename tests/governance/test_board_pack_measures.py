@@ -87,7 +87,12 @@ def test_pack_workbook_has_a_measures_sheet_with_a_native_chart(measure, make_me
     sheet = workbook["Measures"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert ["Annual reviews completed on time", "Q4 2025-26", 66, 70, "Off track"] == rows[1][:5]
-    assert len(sheet._charts) == 1
+    (chart,) = sheet._charts
+    # The chart reads the figures written for it: its first line is the actual values.
+    title_ref = chart.series[0].tx.strRef.f.split("!")[1].replace("$", "")
+    assert sheet[title_ref].value == "Actual"
+    values_ref = chart.series[0].val.numRef.f.split("!")[1].replace("$", "")
+    assert [row[0].value for row in sheet[values_ref]] == [60, 66]
 
 
 def test_pack_query_count_does_not_grow_with_measures_or_values(
