@@ -1,26 +1,22 @@
 """The admin's import of a values file: upload, preview, confirm, as for the action plan.
 
-The preview is a dry run of ``values_import``; the file waits in the default file storage
-(any app server can confirm it), and the confirm applies it only if it would do exactly
-what the preview showed.
+The preview is a dry run of ``values_import``; the file waits for the confirm
+(sendplan.uploads), which applies it only if it would do exactly what the preview showed.
 """
 
 import hashlib
 import json
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.text import get_valid_filename
 
 from priorities.models import Strategy
+from sendplan.uploads import upload_discard, upload_keep, upload_read
 
 from .importer import ValuesImportError, ValuesImportReport, values_import
 from .models import Measure
@@ -72,10 +68,6 @@ def fingerprint(report: ValuesImportReport) -> str:
     return hashlib.sha256(json.dumps(content, default=repr).encode()).hexdigest()
 
 
-def _path(upload_id, file_name: str) -> str:
-    return f"{UPLOAD_FOLDER}/{upload_id.hex}/{get_valid_filename(file_name)}"
-
-
 def import_values_view(model_admin, request):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
@@ -94,8 +86,7 @@ def import_values_view(model_admin, request):
         report, errors = _run(request, strategy, measure, upload.name, data, dry_run=True)
         confirm = None
         if not errors:
-            upload_id = uuid.uuid4()
-            default_storage.save(_path(upload_id, upload.name), ContentFile(data))
+            upload_id = upload_keep(UPLOAD_FOLDER, upload.name, data)
             confirm = ValuesConfirmForm(
                 initial={
                     "strategy": strategy.pk,
@@ -145,12 +136,10 @@ def _confirm(request, context):
         messages.error(request, "The preview has expired or was altered. Upload the file again.")
         return redirect(back)
     data = form.cleaned_data
-    path = _path(data["upload_id"], data["file_name"])
-    if not default_storage.exists(path):
+    content = upload_read(UPLOAD_FOLDER, data["upload_id"], data["file_name"])
+    if content is None:
         messages.error(request, "The uploaded file is no longer kept. Upload it again.")
         return redirect(back)
-    with default_storage.open(path, "rb") as stored:
-        content = stored.read()
     strategy = Strategy.objects.get(pk=data["strategy"])
     measure = Measure.objects.filter(pk=data["measure"]).first() if data["measure"] else None
     with transaction.atomic():
@@ -168,7 +157,7 @@ def _confirm(request, context):
                 else ValuesConfirmForm(initial={**data, "fingerprint": fingerprint(report)})
             )
             return _preview(request, context, report, errors, confirm)
-    default_storage.delete(path)
+    upload_discard(UPLOAD_FOLDER, data["upload_id"], data["file_name"])
     for line in report.summary_lines():
         messages.success(request, line)
     return redirect("measures:list", pk=strategy.pk)
