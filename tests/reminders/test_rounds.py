@@ -210,3 +210,11 @@ def test_round_page_query_count_is_the_same_for_10_and_200_actions(
             officer_update(action, officer)
         counts.append(_round_page_queries(client, update_round))
     assert counts[0] == counts[1]
+
+
+def test_no_chasers_once_the_meeting_has_happened(round_started, meeting):
+    age_round_emails(3)
+    Meeting.objects.filter(pk=meeting.pk).update(date=day(-1))
+    mail.outbox.clear()
+    services.reminders_send()
+    assert not [m for m in mail.outbox if m.subject.startswith("Reminder:")]
