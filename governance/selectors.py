@@ -319,7 +319,7 @@ def round_progress(update_round: UpdateRound) -> RoundProgress:
     """Who has updated the round's actions since it started, by owner role and by priority.
 
     Each covered action carries ``round_updated``; each owner row its holders (nobody
-    holding a role shows as an empty list). Five queries, whatever the round's size.
+    holding a role shows as an empty list). Four queries, whatever the round's size.
     """
     actions = list(
         update_round.actions.select_related("priority").prefetch_related(

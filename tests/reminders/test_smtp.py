@@ -2,6 +2,7 @@
 server refusing or not answering loses nothing."""
 
 import email
+import io
 import socket
 from email import policy
 
@@ -9,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from django.core import mail
+from django.core.management import CommandError, call_command
 
 from reminders import services
 from reminders.models import SentReminder
@@ -76,6 +78,8 @@ def test_reminders_arrive_with_the_right_recipient_and_links(plan, officer, smtp
 
 def test_a_refusing_server_loses_nothing(plan, officer, smtp_server):
     smtp_server(Refusing())
+    with pytest.raises(CommandError, match="1 e-mails failed; they stay due"):
+        call_command("send_reminders", stdout=io.StringIO())
     [outcome] = services.reminders_send()
     assert outcome.result.startswith("failed: SMTPDataError")
     assert not SentReminder.objects.exists()

@@ -1,6 +1,6 @@
 """One run of the e-mail job: reminders, escalations and due round e-mails. Run it hourly."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from reminders.services import reminders_send
 
@@ -25,4 +25,7 @@ class Command(BaseCommand):
         summary = f"{len(outcomes)} e-mails due, {sent} sent, {failed} failed"
         self.stdout.write(summary + (" (dry run: nothing sent or recorded)" if dry_run else ""))
         if failed:
-            self.stderr.write("Failed e-mails stay due: the next run sends them.")
+            # A non-zero exit, so cron and systemd report the failure.
+            raise CommandError(
+                f"{failed} e-mails failed; they stay due and the next run sends them."
+            )
