@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from sendplan.roles import can_manage_governance
@@ -83,6 +83,11 @@ def _claim(digest: Digest, *, token: uuid.UUID, now) -> list | None:
             )
             return items
     except IntegrityError:
+        return None  # another run claimed the same item first
+    except OperationalError as error:
+        # SQLite's "database is locked": another run is writing; this person's items stay
+        # due for the next run.
+        logger.warning("Could not claim e-mails to %s: %s", recipient, error)
         return None
 
 
