@@ -1,7 +1,7 @@
 """When a reminder may be sent again: the rules read against the record of what was sent.
 
 The selectors use them to find what is due; the delivery service uses them again, under
-the recipient's lock, against fresh rows, before it claims anything (docs/decisions/0004).
+the recipient's lock, against fresh rows, before it claims anything (docs/decisions/0006).
 """
 
 import datetime

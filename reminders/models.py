@@ -24,7 +24,7 @@ class Preference(models.Model):
 
 class SentReminder(models.Model):
     """One action named in one e-mail to one person, for one reason: the record of what was
-    sent, and the claim that stops two runs sending it twice (docs/decisions/0004).
+    sent, and the claim that stops two runs sending it twice (docs/decisions/0006).
 
     A row with no ``sent_at`` is a claim in flight; one older than the claim timeout was
     left by a run that died, and the next run takes it over.

@@ -1,4 +1,4 @@
-"""Sending: claim what is due, send one e-mail per digest, record it (docs/decisions/0004).
+"""Sending: claim what is due, send one e-mail per digest, record it (docs/decisions/0006).
 
 Each digest is claimed under its recipient's lock by inserting a row per item (the unique
 constraints make a second claim of the same item fail), sent once the claim is committed,

@@ -6,6 +6,7 @@ in the admin; the checks below ask for permissions, never for group names.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 OFFICER = "Officer"
@@ -141,4 +142,22 @@ def plan_admins_for_area(area):
         )
         .distinct()
         .order_by("username")
+    )
+
+
+def _require(user, allowed, message: str) -> None:
+    # None is an operator's command run on the server, which may do anything.
+    if user is not None and not allowed(user):
+        raise PermissionDenied(message)
+
+
+def require_plan_editor(user) -> None:
+    """The plan's services' check."""
+    _require(user, can_edit_plan, "Only plan administrators can change the plan.")
+
+
+def require_governance_manager(user) -> None:
+    """The governance services' check."""
+    _require(
+        user, can_manage_governance, "Only plan administrators can change meetings and decisions."
     )

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actions import urls as actions_urls
 from actions.views import officer
+from planfile import urls as planfile_urls
 
 admin.site.site_header = "sendplan administration"
 admin.site.site_title = "sendplan"
@@ -15,5 +17,9 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("reminders/", include("reminders.urls")),
     path("", officer.home, name="home"),
-    path("", include("actions.urls")),
+    # The plan file's CSV download belongs with the action list: one "actions:" namespace.
+    path(
+        "",
+        include((actions_urls.urlpatterns + planfile_urls.urlpatterns, actions_urls.app_name)),
+    ),
 ]

@@ -107,3 +107,13 @@ def test_without_email_host_e_mails_go_to_the_terminal(module):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("django.core.mail.backends.console.EmailBackend")
+
+
+def test_postgresql_connections_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import services as action_services
 from actions.models import Action, Owner, OwnerHolder
+from actions.services import actions as action_services
 from governance import services
 from governance.selectors import board_pack, round_progress, updated_action_ids
 from priorities.models import Priority, Strategy

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Action, Owner, OwnerHolder
-from governance.audit import history_stamped
 from governance.choices import BoardKind
 from governance.models import Board, Meeting
 from sendplan import roles
+from sendplan.audit import history_stamped
 from tests.conftest import make_user
 
 

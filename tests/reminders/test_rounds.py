@@ -9,8 +9,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions import services as action_services
 from actions.models import OwnerHolder
+from actions.services import actions as action_services
 from governance import services as governance_services
 from governance.models import Meeting
 from reminders import services
