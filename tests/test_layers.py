@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: each app may import those before it, never those after it.
-LAYERS = ["priorities", "actions", "measures", "governance", "planfile", "demo"]
+LAYERS = ["priorities", "actions", "measures", "governance", "planfile", "reminders", "demo"]
 # Modules of the project package that every app may import, so they import no app.
 SHARED_MODULES = [
     "sendplan/audit.py",

@@ -23,6 +23,7 @@ from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
 from priorities.services import area_get_or_create
+from reminders.demo import load_reminders_demo
 from sendplan import roles
 from sendplan.audit import save_with_history
 
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             import_plan=plan_import,
         )
         load_measures_demo(strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"])
+        load_reminders_demo(plan_admin=plan_admin)
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for username, full_name, role, password, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<13} {username:<10} password: {password}   ({full_name})")
