@@ -287,8 +287,20 @@ def updated_action_ids(
     return set(updates.order_by().union(saves.order_by()))
 
 
+class _UpdatedShare:
+    """How many of ``actions`` were ``updated``: a whole round, or one group of it."""
+
+    @property
+    def total(self) -> int:
+        return len(self.actions)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.updated / self.total) if self.total else 100
+
+
 @dataclass
-class RoundRow:
+class RoundRow(_UpdatedShare):
     """One group of a round's progress: an owner role or a priority."""
 
     label: str
@@ -297,33 +309,17 @@ class RoundRow:
     holders: list = field(default_factory=list)
 
     @property
-    def total(self) -> int:
-        return len(self.actions)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.updated / self.total) if self.total else 100
-
-    @property
     def not_updated(self) -> list:
         return [action for action in self.actions if not action.round_updated]
 
 
 @dataclass
-class RoundProgress:
+class RoundProgress(_UpdatedShare):
     round: UpdateRound
     actions: list
     by_owner: list[RoundRow]
     by_priority: list[RoundRow]
     updated: int
-
-    @property
-    def total(self) -> int:
-        return len(self.actions)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.updated / self.total) if self.total else 100
 
 
 def round_progress(update_round: UpdateRound) -> RoundProgress:
