@@ -86,6 +86,17 @@ def action_for_page(pk: int) -> Action:
     )
 
 
+def action_for_update(pk: int) -> Action:
+    """An action with what its update form shows beside the form: its plan, owners,
+    milestones and newest note. Three queries; raises Action.DoesNotExist."""
+    return (
+        _with_last_update(Action.objects.filter(pk=pk))
+        .select_related("priority__strategy__area")
+        .prefetch_related(_OWNERSHIPS, "milestones")
+        .get()
+    )
+
+
 def strategies_with_counts():
     """Every strategy with its number of actions, one query."""
     return (
