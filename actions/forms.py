@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from priorities.models import Strategy
+
 from .choices import RAG_NOT_RATED, Rag, Status
 from .models import Owner
 
@@ -120,6 +122,30 @@ def milestone_label(milestone) -> str:
     if milestone.due_date:
         return f"{milestone.text} (due {milestone.due_date:%-d %B %Y})"
     return milestone.text
+
+
+class MyActionsFilterForm(forms.Form):
+    """My actions' filters, read from the query string: one plan, one status."""
+
+    strategy = forms.ModelChoiceField(
+        label="Plan",
+        queryset=None,
+        required=False,
+        empty_label="All plans",
+        error_messages={"invalid_choice": "Select one of the plans listed."},
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select one of the statuses listed."},
+    )
+
+    def __init__(self, *args, strategies, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["strategy"]
+        # The plans already read, so the choices cost no query of their own.
+        field.queryset = Strategy.objects.filter(pk__in=[s.pk for s in strategies])
+        field.choices = [("", "All plans"), *((s.pk, s.title) for s in strategies)]
 
 
 class ActionFilterForm(forms.Form):

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from priorities.choices import StrategyStage
 from sendplan import roles
 
+from .. import rules
 from ..choices import Status
-from ..forms import ProgressForm
+from ..forms import MyActionsFilterForm, ProgressForm
 from ..models import Action
 from ..selectors import history, pages
 from ..services.actions import (
@@ -27,7 +28,12 @@ def home(request):
     """Officers land on their actions; board members, who update none, on the plans."""
     if not roles.can_update_own_actions(request.user):
         return redirect("actions:strategies")
-    return render(request, "actions/my_actions.html", {"groups": pages.my_actions(request.user)})
+    plans = pages.my_plans(request.user)
+    form = MyActionsFilterForm(request.GET or None, strategies=plans)
+    # A filter that does not validate is shown with its error, over all the user's actions.
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    mine = pages.my_actions(request.user, today=rules.today(), **filters)
+    return render(request, "actions/my_actions.html", {"mine": mine, "form": form, "plans": plans})
 
 
 @plan_reader_required
