@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -24,7 +25,7 @@ from .services.actions import (
     action_refuse_archived,
     action_save,
 )
-from .services.owners import action_set_owners, owner_save, owner_spelling_errors
+from .services.owners import action_set_owners, owner_merge, owner_save, owner_spelling_errors
 
 
 class LabelledHistoryContext(HistoricalRecordContextHelper):
@@ -288,6 +289,31 @@ class OwnerAdminForm(forms.ModelForm):
                 self.add_error(field, message)
 
 
+class OwnerMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Merge into",
+        queryset=Owner.objects.none(),
+        help_text="The owner that stays. The others' actions, holders, name and aliases "
+        "move to it, and they are deleted.",
+        error_messages={"required": "Choose the owner to merge into."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history of every row the merge changes.",
+        error_messages={"required": "Give a reason for merging these owners."},
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = {owner.area_id for owner in sources}
+        self.fields["target"].queryset = (
+            Owner.objects.filter(area_id__in=areas)
+            .exclude(pk__in=[owner.pk for owner in sources])
+            .select_related("area")
+        )
+
+
 @admin.register(Owner)
 class OwnerAdmin(LabelledHistoryAdmin):
     form = OwnerAdminForm
@@ -295,6 +321,46 @@ class OwnerAdmin(LabelledHistoryAdmin):
     list_filter = ["area", "organisation"]
     search_fields = ["name", "aliases"]
     inlines = [OwnerHolderInline]
+    actions = ["merge_into"]
+
+    @admin.action(description="Merge into…", permissions=["change", "delete"])
+    def merge_into(self, request, queryset):
+        """Ask for the owner to keep and a reason, then merge each selected owner into it."""
+        sources = list(queryset.select_related("area"))
+        if len({owner.area_id for owner in sources}) > 1:
+            self.message_user(request, "Choose owners of one local area.", messages.ERROR)
+            return None
+        form = OwnerMergeForm(request.POST if "merge" in request.POST else None, sources=sources)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                with transaction.atomic():
+                    for source in sources:
+                        owner_merge(
+                            source=source,
+                            target=target,
+                            user=request.user,
+                            reason=form.cleaned_data["reason"],
+                        )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            names = ", ".join(owner.name for owner in sources)
+            self.message_user(request, f"Merged {names} into {target.name}.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/actions/owner_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Merge owners",
+                "sources": sources,
+                "form": form,
+                "action_name": "merge_into",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
 
     @admin.display(description="aliases")
     def alias_summary(self, obj):

@@ -276,3 +276,27 @@ def test_progress_updates_cannot_be_deleted_from_the_inline(admin_client, action
     )
     admin_client.post(url, data)
     assert ProgressUpdate.objects.filter(pk=update.pk).exists()
+
+
+def test_merge_into_asks_for_the_owner_to_keep_and_a_reason_then_merges(
+    admin_client, action, owner, area, plan_admin
+):
+    source = Owner.objects.create(area=area, name="Designated Clinical Officer (SEND)")
+    action.owners.add(source)
+    url = reverse("admin:actions_owner_changelist")
+    chosen = {"action": "merge_into", "_selected_action": [source.pk]}
+    asked = admin_client.post(url, chosen)
+    assert asked.status_code == 200
+    assert "Merge into" in asked.text and f'<option value="{owner.pk}">' in asked.text
+    no_reason = admin_client.post(url, {**chosen, "merge": "Merge", "target": owner.pk})
+    assert "Give a reason for merging these owners." in no_reason.text
+    assert Owner.objects.filter(pk=source.pk).exists()
+    merged = admin_client.post(
+        url, {**chosen, "merge": "Merge", "target": owner.pk, "reason": "Same role"}, follow=True
+    )
+    assert "Merged Designated Clinical Officer (SEND) into Designated Clinical Officer." in (
+        merged.text
+    )
+    assert not Owner.objects.filter(pk=source.pk).exists()
+    assert list(action.owners.all()) == [owner]
+    assert Owner.history.get(id=source.pk, history_type="-").history_user == plan_admin
