@@ -12,10 +12,12 @@ from actions.models import Action, Milestone, ProgressUpdate
 from actions.services.actions import (
     COMPLETE_QUESTION,
     action_bulk_update,
+    action_create_follow_up,
     action_move_due_date,
     action_save,
 )
 from actions.services.milestones import milestone_add, milestone_set_done
+from governance.models import Board, Meeting
 from priorities.choices import StrategyStage
 from priorities.models import Priority
 from tests.conftest import make_user, update_progress
@@ -131,3 +133,21 @@ def test_an_owner_adds_and_ticks_off_milestones_with_history(action, officer):
         "Sent today",
     )
     assert first.history.count() == 2
+
+
+def test_a_board_cannot_add_a_follow_up_to_an_archived_plan(archived, area, priority, plan_admin):
+    board = Board.objects.create(area=area, name="SEND Partnership Board", kind="partnership")
+    meeting = Meeting.objects.create(
+        board=board, strategy=priority.strategy, date=datetime.date(2026, 9, 1), title="Board"
+    )
+    with pytest.raises(ValidationError, match="is archived"):
+        action_create_follow_up(
+            meeting=meeting,
+            priority=Priority.objects.select_related("strategy").get(pk=priority.pk),
+            text="Report back.",
+            owner_name="DCO",
+            due_date=datetime.date(2027, 3, 31),
+            user=plan_admin,
+            reason="Board review",
+        )
+    assert Action.objects.count() == 1
