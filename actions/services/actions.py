@@ -136,11 +136,15 @@ def archived_message(strategy) -> str:
     return f"The plan “{strategy.title}” is archived: its actions cannot be changed."
 
 
+def action_is_archived(action: Action) -> bool:
+    """Whether the action's plan is archived: its actions are a record of what was."""
+    return action.priority.strategy.stage == StrategyStage.ARCHIVED
+
+
 def action_refuse_archived(action: Action) -> None:
-    """Actions of an archived plan are a record of what was: no path may change them."""
-    strategy = action.priority.strategy
-    if strategy.stage == StrategyStage.ARCHIVED:
-        raise ValidationError({NON_FIELD_ERRORS: [archived_message(strategy)]})
+    """No path may change an action of an archived plan."""
+    if action_is_archived(action):
+        raise ValidationError({NON_FIELD_ERRORS: [archived_message(action.priority.strategy)]})
 
 
 def action_apply_completion(*, old: Action | None, action: Action) -> None:

@@ -6,16 +6,15 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from priorities.choices import StrategyStage
 from sendplan import roles
 
 from .. import rules
-from ..choices import Status
 from ..forms import MyActionsFilterForm, ProgressForm
 from ..models import Action
 from ..selectors import history, pages
 from ..services.actions import (
     ActionChangedMeanwhile,
+    action_is_archived,
     action_move_due_date,
     action_update_progress,
 )
@@ -65,7 +64,7 @@ def action_update(request, pk: int):
             "yours, ask the SEND strategy team to add you to its owner."
         )
     context = {"action": action, "changed_meanwhile": None}
-    if action.priority.strategy.stage == StrategyStage.ARCHIVED:
+    if action_is_archived(action):
         # Nothing to fill in: the services would refuse it anyway.
         return render(request, "actions/action_update.html", {**context, "archived": True})
     if request.method == "POST":
@@ -73,7 +72,7 @@ def action_update(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                _save_update(request, action, data)
+                saved = _save_update(request, action, data)
             except ActionChangedMeanwhile as changed:
                 action = pages.action_for_update(pk)
                 context["action"] = action
@@ -87,7 +86,7 @@ def action_update(request, pk: int):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, f"Action {action.reference} updated.")
-                if data["status"] == Status.COMPLETED and data["percent_complete"] < 100:
+                if saved.percent_complete != data["percent_complete"]:
                     messages.info(request, "Percent complete was set to 100: it is completed.")
                 return redirect("actions:detail", pk=action.pk)
     else:
@@ -105,8 +104,9 @@ def action_update(request, pk: int):
 
 
 @transaction.atomic
-def _save_update(request, action: Action, data: dict) -> None:
-    """The form's changes, all or none: progress, a moved due date and milestones."""
+def _save_update(request, action: Action, data: dict) -> Action:
+    """The form's changes, all or none: progress, a moved due date and milestones; returns
+    the action as saved."""
     user, note = request.user, data["note"]
     updated = action_update_progress(
         action=action,
@@ -118,7 +118,7 @@ def _save_update(request, action: Action, data: dict) -> None:
         seen_version=data["seen_version"],
     )
     if data["new_due_date"]:
-        action_move_due_date(
+        updated = action_move_due_date(
             action=updated,
             user=user,
             due_date=data["new_due_date"],
@@ -135,3 +135,4 @@ def _save_update(request, action: Action, data: dict) -> None:
             due_date=data["new_milestone_due"],
             reason=note,
         )
+    return updated
