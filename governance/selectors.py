@@ -16,7 +16,7 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors.history import PlanChange, status_changes_since
+from actions.selectors.history import Event, plan_events
 from priorities.models import Priority
 
 from .models import Decision, Meeting, Review
@@ -27,6 +27,11 @@ def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
     history written before it."""
     next_day = meeting.date + datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+
+def is_preview(meeting: Meeting) -> bool:
+    """A meeting still to come: its pack can only show today's live figures."""
+    return meeting.date > rules.today()
 
 
 def meeting_scope(meeting: Meeting) -> Q:
@@ -70,16 +75,15 @@ def actions_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
     ]
 
 
-def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
-    """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
-
-    Oldest first, each with who made it, when and why (actions/selectors/history.py reads them).
-    """
+def changes_between(meeting: Meeting, previous: Meeting | None) -> list[Event]:
+    """Changes of status, RAG, percent and due date, and progress notes, from the end of the
+    previous meeting's day to the end of this one's, newest first, each with who and why
+    (actions/selectors/history.py reads them)."""
     if previous is None:
         return []
-    cutoff = meeting_cutoff(meeting)
-    since = status_changes_since(meeting.strategy, meeting_cutoff(previous))
-    return [item for item in reversed(since) if item.change.when < cutoff]
+    return plan_events(
+        meeting.strategy, since=meeting_cutoff(previous), until=meeting_cutoff(meeting)
+    )
 
 
 @dataclass
@@ -117,6 +121,10 @@ class ExceptionRow:
 @dataclass
 class BoardPack:
     meeting: Meeting
+    # A pack for a meeting still to come is a preview of today's figures, not a record.
+    is_preview: bool
+    # The day the pack's figures are judged on: the meeting day, or today for a preview.
+    day: datetime.date
     cutoff: datetime.datetime
     previous: Meeting | None
     next_meeting: Meeting | None
@@ -124,7 +132,7 @@ class BoardPack:
     summary: list[PriorityCounts]
     totals: PriorityCounts
     exceptions: list[ExceptionRow]
-    changes: list[PlanChange]
+    changes: list[Event]
     reviews: list[Review]
     decisions: list[Decision]
     due_until: datetime.date
@@ -171,8 +179,11 @@ def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
 
 
 def board_pack(meeting: Meeting) -> BoardPack:
-    """Everything the board reads for one meeting, as the plan stood at the end of its day."""
-    cutoff = meeting_cutoff(meeting)
+    """Everything the board reads for one meeting, as the plan stood at the end of its day;
+    before that day, as the plan stands now."""
+    preview = is_preview(meeting)
+    cutoff = timezone.now() if preview else meeting_cutoff(meeting)
+    day = rules.today() if preview else meeting.date
     same_board = Meeting.objects.filter(board_id=meeting.board_id).exclude(pk=meeting.pk)
     previous = same_board.filter(date__lt=meeting.date).order_by("-date").first()
     next_meeting = same_board.filter(date__gt=meeting.date).order_by("date").first()
@@ -181,17 +192,19 @@ def board_pack(meeting: Meeting) -> BoardPack:
     due_until = (
         next_meeting.date
         if next_meeting
-        else meeting.date + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
+        else day + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
     )
     return BoardPack(
         meeting=meeting,
+        is_preview=preview,
+        day=day,
         cutoff=cutoff,
         previous=previous,
         next_meeting=next_meeting,
         actions=actions,
         summary=summary,
         totals=totals,
-        exceptions=plan_exceptions(actions, day=meeting.date),
+        exceptions=plan_exceptions(actions, day=day),
         changes=changes_between(meeting, previous),
         reviews=list(
             meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
@@ -205,7 +218,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
             for row in actions
             if rules.is_open(row.status)
             and row.due_date is not None
-            and meeting.date <= row.due_date <= due_until
+            and day <= row.due_date <= due_until
         ],
     )
 

@@ -63,7 +63,7 @@ def changes_since(request, pk: int):
     changes = None
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
-        changes = history.status_changes_since(strategy, start)
+        changes = history.plan_events(strategy, start)
     return render(
         request,
         "actions/changes.html",

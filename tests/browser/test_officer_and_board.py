@@ -39,7 +39,7 @@ def test_an_officer_updates_a_status_with_a_note_and_sees_it_on_the_timeline(
     page.get_by_role("button", name="Save update").click()
 
     expect(page.get_by_text("Action 1.1 updated.")).to_be_visible()
-    timeline = page.get_by_role("region", name="Status history")
+    timeline = page.get_by_role("region", name="History", exact=True)
     row = timeline.get_by_role("row").filter(has_text="Parent survey sent to 40 schools.")
     expect(row).to_contain_text("Not started")
     expect(row).to_contain_text("In progress")
