@@ -25,8 +25,7 @@ from .models import Decision, Meeting, Review
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
     """The first moment after the meeting day (in the area's TIME_ZONE); the pack shows
     history written before it."""
-    next_day = meeting.date + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+    return rules.end_of_day(meeting.date)
 
 
 def is_preview(meeting: Meeting) -> bool:
@@ -154,28 +153,25 @@ def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
 
 
 def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
-    """Open actions that were red, blocked, overdue or stale on the day, with the reasons.
-
-    Overdue and stale as actions/rules.py defines them, with the meeting day as today.
-    """
-    stale_days = settings.SENDPLAN_STALE_AFTER_DAYS
-    exceptions = []
+    """Open actions that needed attention on the day (actions/rules.py ``attention``: red,
+    blocked, at risk, overdue or stale), with the reasons, worst first."""
+    found = []
     for row in actions:
-        if not rules.is_open(row.status):
-            continue
-        last_activity = row.last_update or row.first_recorded
-        checks = [
-            ("Red", row.rag == Rag.RED),
-            ("Blocked", row.status == Status.BLOCKED),
-            ("Overdue", rules.is_overdue(status=row.status, due_date=row.due_date, today=day)),
-            (
-                f"No update for over {stale_days} days",
-                rules.is_stale(status=row.status, last_activity=last_activity, today=day),
-            ),
-        ]
-        if reasons := [label for label, applies in checks if applies]:
-            exceptions.append(ExceptionRow(action=row, reasons=reasons))
-    return exceptions
+        needs = rules.attention(
+            status=row.status,
+            rag=row.rag,
+            due_date=row.due_date,
+            last_activity=row.last_update or row.first_recorded,
+            today=day,
+        )
+        if needs.needed:
+            found.append((row, needs))
+    return [
+        ExceptionRow(action=row, reasons=needs.reasons)
+        for row, needs in rules.worst_first(
+            found, attention_of=lambda item: item[1], due_date_of=lambda item: item[0].due_date
+        )
+    ]
 
 
 def board_pack(meeting: Meeting) -> BoardPack:

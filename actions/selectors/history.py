@@ -10,11 +10,12 @@ from itertools import pairwise
 
 from django.db.models import F, Max, Q
 from django.db.models.expressions import Window
-from django.db.models.functions import Lag
+from django.db.models.functions import Lag, RowNumber
 from django.utils import dateformat, timezone
 
-from priorities.models import Strategy
+from priorities.models import Priority, Strategy
 
+from .. import rules
 from ..choices import Rag, Status
 from ..models import Action, ProgressUpdate
 
@@ -333,6 +334,99 @@ class _Previous:
     rag: str
     percent_complete: int
     due_date: date | None
+
+
+@dataclass
+class Travel:
+    """How many actions of a priority (or the plan, when priority is None) moved since then."""
+
+    priority: Priority | None
+    better: int = 0
+    worse: int = 0
+    completed: int = 0
+    newly_overdue: int = 0
+
+    def add(self, other: "Travel") -> None:
+        self.better += other.better
+        self.worse += other.worse
+        self.completed += other.completed
+        self.newly_overdue += other.newly_overdue
+
+
+@dataclass
+class DirectionOfTravel:
+    rows: list[Travel]
+    totals: Travel
+
+
+@dataclass(frozen=True)
+class Since:
+    """The moment a dashboard compares with, and how the page names it."""
+
+    moment: datetime
+    day: date
+    label: str
+
+
+def since_last_meeting(strategy: Strategy, today: date, default_days: int = 30) -> Since:
+    """The end of the day of the plan's most recent past meeting, of any board monitoring it
+    (read through the plan's ``meetings``, so actions imports nothing of governance); with
+    none, the start of the day ``default_days`` ago. One query."""
+    meeting = (
+        strategy.meetings.select_related("board")
+        .filter(date__lt=today)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if meeting is not None:
+        label = f"the {meeting.board.name} meeting of {dateformat.format(meeting.date, 'j F Y')}"
+        return Since(rules.end_of_day(meeting.date), meeting.date, label)
+    day = today - timedelta(days=default_days)
+    label = f"{default_days} days ago, {dateformat.format(day, 'j F Y')} (no meeting held yet)"
+    return Since(rules.end_of_day(day - timedelta(days=1)), day, label)
+
+
+def direction_of_travel(
+    strategy: Strategy, *, since: datetime, since_day: date, today: date
+) -> DirectionOfTravel:
+    """Per priority and overall: actions that got better or worse (actions/rules.py
+    ``direction``), were completed, or became overdue between ``since`` and now. Actions
+    added since then are in none of these. Three queries.
+    """
+    newest_first = [F("history_date").desc(), F("history_id").desc()]
+    ever_in_plan = HistoricalAction.objects.filter(priority__strategy=strategy).values("id")
+    then = {
+        row["id"]: row
+        for row in HistoricalAction.objects.filter(id__in=ever_in_plan, history_date__lt=since)
+        .annotate(newest=Window(RowNumber(), partition_by=[F("id")], order_by=newest_first))
+        .filter(newest=1)
+        .exclude(history_type="-")
+        .values("id", "status", "rag", "due_date")
+    }
+    by_priority = {p.pk: Travel(p) for p in strategy.priorities.order_by("order", "number")}
+    for now in Action.objects.filter(priority__strategy=strategy).values(
+        "id", "priority_id", "status", "rag", "due_date"
+    ):
+        was = then.get(now["id"])
+        if was is None:
+            continue
+        row = by_priority[now["priority_id"]]
+        moved = rules.direction(
+            old_status=was["status"],
+            new_status=now["status"],
+            old_rag=was["rag"],
+            new_rag=now["rag"],
+        )
+        row.better += moved > 0
+        row.worse += moved < 0
+        row.completed += now["status"] == Status.COMPLETED and was["status"] != Status.COMPLETED
+        row.newly_overdue += rules.is_overdue(
+            status=now["status"], due_date=now["due_date"], today=today
+        ) and not rules.is_overdue(status=was["status"], due_date=was["due_date"], today=since_day)
+    totals = Travel(None)
+    for row in by_priority.values():
+        totals.add(row)
+    return DirectionOfTravel(list(by_priority.values()), totals)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
+from django.utils import timezone
 
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
@@ -175,6 +176,59 @@ def dashboard_for_strategy(strategy: Strategy, today: date, stale_days: int) -> 
         totals.add(row)
         rows.append(row)
     return Dashboard(rows, totals, stale_days, due_soon_days)
+
+
+@dataclass(frozen=True)
+class NeedsAttention:
+    """An open action that needs the board's attention, and why (actions/rules.py)."""
+
+    action: Action
+    attention: rules.Attention
+
+
+def plan_exceptions(strategy: Strategy, today: date, stale_days: int) -> list[NeedsAttention]:
+    """The strategy's exceptions as they stand, worst first, with owners and last update.
+    Two queries."""
+    first_recorded = Action.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
+    candidates = (
+        _with_last_update(
+            Action.objects.filter(priority__strategy=strategy).filter(
+                rules.open_q()
+                & (
+                    Q(rag=Rag.RED)
+                    | Q(status__in=[Status.BLOCKED, Status.AT_RISK])
+                    | rules.overdue_q(today)
+                    | stale_q(today, stale_days)
+                )
+            )
+        )
+        .annotate(
+            first_recorded=Subquery(
+                first_recorded.order_by("history_date").values("history_date")[:1]
+            )
+        )
+        .select_related("priority")
+        .prefetch_related(_OWNERSHIPS)
+        .order_by("priority__order", "priority__number", "order", "reference")
+    )
+    found = []
+    for action in candidates:
+        needs = rules.attention(
+            status=action.status,
+            rag=action.rag,
+            due_date=action.due_date,
+            # An action with no history row (written around the services) counts from now.
+            last_activity=action.last_update_at or action.first_recorded or timezone.now(),
+            today=today,
+            stale_days=stale_days,
+        )
+        if needs.needed:
+            found.append(NeedsAttention(action, needs))
+    return rules.worst_first(
+        found,
+        attention_of=lambda item: item.attention,
+        due_date_of=lambda item: item.action.due_date,
+    )
 
 
 def filter_actions(strategy: Strategy, filters: dict, today: date):
