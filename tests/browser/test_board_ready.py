@@ -31,11 +31,13 @@ def board_page(live_server, client, page):
 def phone_pages() -> dict[str, str]:
     today = timezone.localdate()
     meetings = Meeting.objects.filter(board__kind="partnership")
+    plan = meetings.latest().strategy_id
+    action = Action.objects.get(reference="3.1", priority__strategy=plan)
     return {
-        "dashboard": f"/plans/{meetings.latest().strategy_id}/",
+        "dashboard": f"/plans/{plan}/",
         "past pack": meetings.filter(date__lt=today).latest().get_absolute_url(),
         "future pack": meetings.filter(date__gt=today).latest().get_absolute_url(),
-        "action page": f"/actions/{Action.objects.filter(reference='3.1', priority__strategy=meetings.latest().strategy_id).get().pk}/",
+        "action page": f"/actions/{action.pk}/",
     }
 
 
