@@ -251,3 +251,14 @@ def test_the_review_form_lists_each_actions_reference_full_text_and_status(
     client.force_login(board_member)
     text = client.get(review_url(meeting)).text
     assert f"1.1 {action.text} (Not started)</option>" in text
+
+
+def test_the_packs_counts_of_reviews_are_plural_only_when_more_than_one(
+    client, board_member, meeting, priority
+):
+    client.force_login(board_member)
+    assert "(0 reviews)" in client.get(pack_url(meeting)).text
+    client.post(review_url(meeting), review_data(f"priority-{priority.pk}"))
+    assert "(1 review)" in client.get(pack_url(meeting)).text
+    client.post(review_url(meeting), review_data(f"priority-{priority.pk}"))
+    assert "(2 reviews)" in client.get(pack_url(meeting)).text
