@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from actions import rules
 from actions.models import Action
 from actions.services.actions import action_create_follow_up
 from priorities.models import Priority
@@ -126,14 +125,9 @@ def review_record(
 
 
 def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str, str]:
-    """What makes a review unusable, by field name: a meeting still to come, nothing said,
-    or the wrong plan."""
+    """What makes a review unusable, by field name: nothing said, or the wrong plan.
+    (A meeting still to come is refused by Review.clean, which saving runs.)"""
     errors = {}
-    if review.meeting.date > rules.today():
-        errors["meeting"] = (
-            f"The meeting of {review.meeting.date.day} {review.meeting.date:%B %Y} has not "
-            "happened yet: record the board's reviews on or after the meeting day."
-        )
     if not review.meeting.monitors(review.priority):
         errors["priority"] = "Choose a priority of the plan this meeting monitors."
     if not (review.rag or review.comment or review.recommendation or follow_ups):
