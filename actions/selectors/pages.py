@@ -5,11 +5,10 @@ Each read runs a fixed number of queries, whatever the number of actions.
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
-from django.utils import timezone
 
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
@@ -178,6 +177,9 @@ def dashboard_for_strategy(strategy: Strategy, today: date, stale_days: int) -> 
     return Dashboard(rows, totals, stale_days, due_soon_days)
 
 
+_NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class NeedsAttention:
     """An open action that needs the board's attention, and why (actions/rules.py)."""
@@ -217,8 +219,9 @@ def plan_exceptions(strategy: Strategy, today: date, stale_days: int) -> list[Ne
             status=action.status,
             rag=action.rag,
             due_date=action.due_date,
-            # An action with no history row (written around the services) counts from now.
-            last_activity=action.last_update_at or action.first_recorded or timezone.now(),
+            # With no history row at all (written around the services) it is stale, as
+            # stale_q counts it.
+            last_activity=action.last_update_at or action.first_recorded or _NEVER,
             today=today,
             stale_days=stale_days,
         )
