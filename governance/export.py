@@ -64,7 +64,9 @@ def board_pack_workbook(pack: BoardPack) -> bytes:
         ],
         heading=[
             f"{meeting.board.name}: {meeting.title}, {meeting.date:%d/%m/%Y}",
-            f"The plan as it stood at the end of {meeting.date:%d/%m/%Y}",
+            f"Preview of today's live figures, {pack.day:%d/%m/%Y}: the meeting is still to come"
+            if pack.is_preview
+            else f"The plan as it stood at the end of {meeting.date:%d/%m/%Y}",
         ],
     )
     _sheet(
@@ -86,20 +88,17 @@ def board_pack_workbook(pack: BoardPack) -> bytes:
     _sheet(
         workbook,
         "Changes since last meeting",
-        ["When", "Ref", "Action", "Status was", "Status", "RAG was", "RAG", "Who", "Note"],
+        ["When", "Ref", "Action", "What happened", "Who", "Note"],
         [
             [
-                c.change.when,
-                c.reference,
-                c.text,
-                _status(c.change.old_status),
-                _status(c.change.new_status),
-                _rag(c.change.old_rag),
-                _rag(c.change.new_rag),
-                c.change.who,
-                c.change.note,
+                event.when,
+                event.reference,
+                event.text,
+                "; ".join(f"{c.label}: {c.old} to {c.new}" for c in event.changes) or event.kind,
+                event.who,
+                event.note,
             ]
-            for c in pack.changes
+            for event in pack.changes
         ],
     )
     _sheet(

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from actions.choices import Rag
+from actions.choices import Rag, Status
 from actions.models import Action, Owner
 
 from .choices import DecisionStatus
@@ -46,7 +46,10 @@ class ReviewForm(forms.Form):
         for priority in self.priorities.values():
             options = [(f"priority-{priority.pk}", f"Priority {priority.number} as a whole")]
             options += [
-                (f"action-{action.pk}", f"{action.reference} {_short(action.text)}")
+                (
+                    f"action-{action.pk}",
+                    f"{action.reference} {action.text} ({Status(action.status).label})",
+                )
                 for action in self.actions.values()
                 if action.priority_id == priority.pk
             ]

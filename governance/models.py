@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions import rules
 from actions.choices import RAG_COLOURS, Rag
 from actions.models import Action
 from priorities.models import LocalArea, Priority, Strategy
@@ -139,6 +140,16 @@ class Review(models.Model):
     def clean(self):
         if self.action_id and self.priority_id and self.action.priority_id != self.priority_id:
             raise ValidationError({"action": "Choose an action of the reviewed priority."})
+        # A board reviews what it met about: not before the meeting day (the area's day),
+        # whichever way the review is recorded (the meeting's page, the admin).
+        if self._state.adding and self.meeting_id and self.meeting.date > rules.today():
+            raise ValidationError(
+                {
+                    "meeting": f"The meeting of {self.meeting.date.day} "
+                    f"{self.meeting.date:%B %Y} has not happened yet: record the board's "
+                    "reviews on or after the meeting day."
+                }
+            )
 
 
 class Decision(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, ProgressUpdate
-from actions.selectors.history import PlanChange, status_changes_since
+from actions.selectors.history import Event, plan_events
 from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 
@@ -27,8 +27,12 @@ from .models import Decision, Meeting, Review, UpdateRound
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
     """The first moment after the meeting day (in the area's TIME_ZONE); the pack shows
     history written before it."""
-    next_day = meeting.date + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+    return rules.end_of_day(meeting.date)
+
+
+def is_preview(meeting: Meeting) -> bool:
+    """A meeting still to come: its pack can only show today's live figures."""
+    return meeting.date > rules.today()
 
 
 def meeting_scope(meeting: Meeting) -> Q:
@@ -72,16 +76,15 @@ def actions_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
     ]
 
 
-def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
-    """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
-
-    Oldest first, each with who made it, when and why (actions/selectors/history.py reads them).
-    """
+def changes_between(meeting: Meeting, previous: Meeting | None) -> list[Event]:
+    """Changes of status, RAG, percent and due date, and progress notes, from the end of the
+    previous meeting's day to the end of this one's, newest first, each with who and why
+    (actions/selectors/history.py reads them)."""
     if previous is None:
         return []
-    cutoff = meeting_cutoff(meeting)
-    since = status_changes_since(meeting.strategy, meeting_cutoff(previous))
-    return [item for item in reversed(since) if item.change.when < cutoff]
+    return plan_events(
+        meeting.strategy, since=meeting_cutoff(previous), until=meeting_cutoff(meeting)
+    )
 
 
 @dataclass
@@ -119,6 +122,10 @@ class ExceptionRow:
 @dataclass
 class BoardPack:
     meeting: Meeting
+    # A pack for a meeting still to come is a preview of today's figures, not a record.
+    is_preview: bool
+    # The day the pack's figures are judged on: the meeting day, or today for a preview.
+    day: datetime.date
     cutoff: datetime.datetime
     previous: Meeting | None
     next_meeting: Meeting | None
@@ -126,7 +133,7 @@ class BoardPack:
     summary: list[PriorityCounts]
     totals: PriorityCounts
     exceptions: list[ExceptionRow]
-    changes: list[PlanChange]
+    changes: list[Event]
     reviews: list[Review]
     decisions: list[Decision]
     due_until: datetime.date
@@ -152,33 +159,33 @@ def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
 
 
 def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
-    """Open actions that were red, blocked, overdue or stale on the day, with the reasons.
-
-    Overdue and stale as actions/rules.py defines them, with the meeting day as today.
-    """
-    stale_days = settings.SENDPLAN_STALE_AFTER_DAYS
-    exceptions = []
+    """Open actions that needed attention on the day (actions/rules.py ``attention``: red,
+    blocked, at risk, overdue or stale), with the reasons, worst first."""
+    found = []
     for row in actions:
-        if not rules.is_open(row.status):
-            continue
-        last_activity = row.last_update or row.first_recorded
-        checks = [
-            ("Red", row.rag == Rag.RED),
-            ("Blocked", row.status == Status.BLOCKED),
-            ("Overdue", rules.is_overdue(status=row.status, due_date=row.due_date, today=day)),
-            (
-                f"No update for over {stale_days} days",
-                rules.is_stale(status=row.status, last_activity=last_activity, today=day),
-            ),
-        ]
-        if reasons := [label for label, applies in checks if applies]:
-            exceptions.append(ExceptionRow(action=row, reasons=reasons))
-    return exceptions
+        needs = rules.attention(
+            status=row.status,
+            rag=row.rag,
+            due_date=row.due_date,
+            last_activity=row.last_update or row.first_recorded,
+            today=day,
+        )
+        if needs.needed:
+            found.append((row, needs))
+    return [
+        ExceptionRow(action=row, reasons=needs.reasons)
+        for row, needs in rules.worst_first(
+            found, attention_of=lambda item: item[1], due_date_of=lambda item: item[0].due_date
+        )
+    ]
 
 
 def board_pack(meeting: Meeting) -> BoardPack:
-    """Everything the board reads for one meeting, as the plan stood at the end of its day."""
-    cutoff = meeting_cutoff(meeting)
+    """Everything the board reads for one meeting, as the plan stood at the end of its day;
+    before that day, as the plan stands now."""
+    preview = is_preview(meeting)
+    cutoff = timezone.now() if preview else meeting_cutoff(meeting)
+    day = rules.today() if preview else meeting.date
     same_board = Meeting.objects.filter(board_id=meeting.board_id).exclude(pk=meeting.pk)
     previous = same_board.filter(date__lt=meeting.date).order_by("-date").first()
     next_meeting = same_board.filter(date__gt=meeting.date).order_by("date").first()
@@ -187,17 +194,19 @@ def board_pack(meeting: Meeting) -> BoardPack:
     due_until = (
         next_meeting.date
         if next_meeting
-        else meeting.date + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
+        else day + datetime.timedelta(days=settings.SENDPLAN_DUE_SOON_DAYS)
     )
     return BoardPack(
         meeting=meeting,
+        is_preview=preview,
+        day=day,
         cutoff=cutoff,
         previous=previous,
         next_meeting=next_meeting,
         actions=actions,
         summary=summary,
         totals=totals,
-        exceptions=plan_exceptions(actions, day=meeting.date),
+        exceptions=plan_exceptions(actions, day=day),
         changes=changes_between(meeting, previous),
         reviews=list(
             meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
@@ -211,7 +220,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
             for row in actions
             if rules.is_open(row.status)
             and row.due_date is not None
-            and meeting.date <= row.due_date <= due_until
+            and day <= row.due_date <= due_until
         ],
         measures=measures_as_at(
             strategy_id=meeting.strategy_id,

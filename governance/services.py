@@ -127,7 +127,8 @@ def review_record(
 
 
 def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str, str]:
-    """What makes a review unusable, by field name: nothing said, or the wrong plan."""
+    """What makes a review unusable, by field name: nothing said, or the wrong plan.
+    (A meeting still to come is refused by Review.clean, which saving runs.)"""
     errors = {}
     if not review.meeting.monitors(review.priority):
         errors["priority"] = "Choose a priority of the plan this meeting monitors."

@@ -88,6 +88,14 @@ def review_create(request, pk: int):
     meeting = _meeting(pk)
     if not can_review_at(request.user, meeting):
         raise PermissionDenied("Only members of this board and plan admins record its reviews.")
+    if selectors.is_preview(meeting):
+        # Nothing to record yet: say when reviews open rather than show a form that fails.
+        return render(
+            request,
+            "governance/review_form.html",
+            {"meeting": meeting, "too_early": True},
+            status=200 if request.method == "GET" else 400,
+        )
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, meeting=meeting, initial={"subject": request.GET.get("subject")})
     follow_ups = FollowUpFormSet(data, prefix="follow", form_kwargs={"area": meeting.board.area})

@@ -5,7 +5,7 @@ Each read runs a fixed number of queries, whatever the number of actions.
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
@@ -237,6 +237,63 @@ def dashboard_for_strategy(strategy: Strategy, today: date, stale_days: int) -> 
         totals.add(row)
         rows.append(row)
     return Dashboard(rows, totals, stale_days, due_soon_days)
+
+
+_NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class NeedsAttention:
+    """An open action that needs the board's attention, and why (actions/rules.py)."""
+
+    action: Action
+    attention: rules.Attention
+
+
+def plan_exceptions(strategy: Strategy, today: date, stale_days: int) -> list[NeedsAttention]:
+    """The strategy's exceptions as they stand, worst first, with owners and last update.
+    Two queries."""
+    first_recorded = Action.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
+    candidates = (
+        _with_last_update(
+            Action.objects.filter(priority__strategy=strategy).filter(
+                rules.open_q()
+                & (
+                    Q(rag=Rag.RED)
+                    | Q(status__in=[Status.BLOCKED, Status.AT_RISK])
+                    | rules.overdue_q(today)
+                    | stale_q(today, stale_days)
+                )
+            )
+        )
+        .annotate(
+            first_recorded=Subquery(
+                first_recorded.order_by("history_date").values("history_date")[:1]
+            )
+        )
+        .select_related("priority")
+        .prefetch_related(_OWNERSHIPS)
+        .order_by("priority__order", "priority__number", "order", "reference")
+    )
+    found = []
+    for action in candidates:
+        needs = rules.attention(
+            status=action.status,
+            rag=action.rag,
+            due_date=action.due_date,
+            # With no history row at all (written around the services) it is stale, as
+            # stale_q counts it.
+            last_activity=action.last_update_at or action.first_recorded or _NEVER,
+            today=today,
+            stale_days=stale_days,
+        )
+        if needs.needed:
+            found.append(NeedsAttention(action, needs))
+    return rules.worst_first(
+        found,
+        attention_of=lambda item: item.attention,
+        due_date_of=lambda item: item.action.due_date,
+    )
 
 
 def filter_actions(strategy: Strategy, filters: dict, today: date):

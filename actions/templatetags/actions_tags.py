@@ -1,5 +1,6 @@
 """Tags and filters of the officer and board pages: status and RAG tags, roles, "how long ago"."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -108,8 +109,12 @@ def list_url(strategy, priority=None, **filters) -> str:
 
 @register.simple_tag
 def count_link(count: int, href: str, what: str, priority=None):
-    """A count linking to the actions it counts; hidden words say what the bare number means."""
+    """A count linking to the actions it counts; hidden words say what the bare number means.
+
+    ``what`` is said of many ("overdue actions"): for one, "actions" becomes "action"."""
     where = f"in priority {priority.number}" if priority else "in all priorities"
+    if count == 1:
+        what = what.replace("actions", "action")
     if not count:
         return format_html('0<span class="govuk-visually-hidden"> {} {}</span>', what, where)
     return format_html(
@@ -119,3 +124,41 @@ def count_link(count: int, href: str, what: str, priority=None):
         what,
         where,
     )
+
+
+# Each non-zero count gets at least this share of a bar (percent), so its number fits in it.
+_MIN_SHARE = 12
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of a bar chart: a value's count, where it starts and how wide (percent)."""
+
+    value: str
+    label: str
+    count: int
+    x: float
+    width: float
+
+    @property
+    def key(self) -> str:
+        return self.value or "not_rated"
+
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+
+@register.simple_tag
+def bar_segments(counts) -> list[Segment]:
+    """The non-zero [(choice, count)] as segments filling a bar, in order, in proportion to
+    their counts but each at least _MIN_SHARE percent wide."""
+    shown = [(choice, count) for choice, count in counts if count]
+    total = sum(count for _, count in shown)
+    spare = 100 - _MIN_SHARE * len(shown)
+    segments, x = [], 0.0
+    for choice, count in shown:
+        width = round(_MIN_SHARE + spare * count / total, 2)
+        segments.append(Segment(choice.value, choice.label, count, round(x, 2), width))
+        x += width
+    return segments

@@ -36,6 +36,8 @@ def dashboard(request, pk: int):
         initial={"stale_days": settings.SENDPLAN_STALE_AFTER_DAYS},
     )
     stale_days = stale_form.stale_days_or_default()
+    since = history.since_last_meeting(strategy, today)
+    completion = history.completion_over_time(strategy, today)
     return render(
         request,
         "actions/dashboard.html",
@@ -43,8 +45,15 @@ def dashboard(request, pk: int):
             "strategy": strategy,
             "today": today,
             "stale_form": stale_form,
+            "stale_words": f"with no update for {stale_days} days",
             "dashboard": pages.dashboard_for_strategy(strategy, today, stale_days),
-            "completion": history.completion_over_time(strategy, today),
+            "exceptions": pages.plan_exceptions(strategy, today, stale_days),
+            "since": since,
+            "travel": history.direction_of_travel(
+                strategy, since=since.moment, since_day=since.day, today=today
+            ),
+            "completion": completion,
+            "any_completed": any(month.completed for month in completion),
         },
     )
 
@@ -63,7 +72,7 @@ def changes_since(request, pk: int):
     changes = None
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
-        changes = history.status_changes_since(strategy, start)
+        changes = history.plan_events(strategy, start)
     return render(
         request,
         "actions/changes.html",

@@ -46,7 +46,7 @@ def action_detail(request, pk: int):
         "actions/action_detail.html",
         {
             "action": action,
-            "timeline": history.action_status_timeline(action),
+            "timeline": history.action_timeline(action),
             "can_update": roles.can_update_action(request.user, action),
         },
     )

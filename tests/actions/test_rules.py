@@ -131,3 +131,66 @@ def test_dashboard_board_pack_list_and_admin_filter_agree_on_the_seed_plan(
     assert {ref for ref, why in reasons.items() if "Overdue" in why} == expected_overdue
     stale_reason = f"No update for over {stale_days} days"
     assert {ref for ref, why in reasons.items() if stale_reason in why} == expected_stale
+
+
+def _needs(**flags) -> rules.Attention:
+    return rules.Attention(stale_days=60, **flags)
+
+
+def test_worst_first_puts_red_blocked_overdue_together_first_then_at_risk_then_stale():
+    items = [
+        ("stale", _needs(stale=True), None),
+        ("at risk", _needs(at_risk=True), None),
+        ("overdue long ago", _needs(overdue=True), datetime.date(2025, 1, 1)),
+        ("red and overdue", _needs(red=True, overdue=True), datetime.date(2026, 6, 1)),
+        ("overdue lately", _needs(overdue=True), datetime.date(2026, 6, 1)),
+        ("red, blocked and overdue", _needs(red=True, blocked=True, overdue=True), None),
+        ("at risk and stale", _needs(at_risk=True, stale=True), None),
+    ]
+    ordered = rules.worst_first(
+        items, attention_of=lambda item: item[1], due_date_of=lambda item: item[2]
+    )
+    assert [item[0] for item in ordered] == [
+        "red, blocked and overdue",
+        "red and overdue",
+        "overdue long ago",
+        "overdue lately",
+        "at risk and stale",
+        "at risk",
+        "stale",
+    ]
+
+
+def test_attention_names_each_reason_and_ignores_completed_actions():
+    long_ago = at(TODAY - datetime.timedelta(days=100))
+    needs = rules.attention(
+        status=Status.BLOCKED,
+        rag="red",
+        due_date=TODAY - datetime.timedelta(days=1),
+        last_activity=long_ago,
+        today=TODAY,
+        stale_days=60,
+    )
+    assert needs.reasons == ["Red", "Blocked", "Overdue", "No update for over 60 days"]
+    done = rules.attention(
+        status=Status.COMPLETED, rag="red", due_date=None, last_activity=long_ago, today=TODAY
+    )
+    assert not done.needed and done.reasons == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (("not_started", ""), ("in_progress", ""), 1),
+        (("in_progress", "green"), ("at_risk", "green"), -1),
+        (("in_progress", "amber"), ("in_progress", "green"), 1),
+        (("in_progress", "green"), ("completed", "red"), -1),  # a slip is never hidden
+        (("in_progress", ""), ("in_progress", "red"), 0),  # not rated is off the scale
+        (("blocked", "red"), ("blocked", "red"), 0),
+    ],
+)
+def test_better_and_worse_follow_the_status_and_rag_orders(old, new, expected):
+    assert (
+        rules.direction(old_status=old[0], new_status=new[0], old_rag=old[1], new_rag=new[1])
+        == expected
+    )

@@ -39,7 +39,7 @@ def test_an_officer_updates_a_status_with_a_note_and_sees_it_on_the_timeline(
     page.get_by_role("button", name="Save update").click()
 
     expect(page.get_by_text("Action 1.1 updated.")).to_be_visible()
-    timeline = page.get_by_role("region", name="Status history")
+    timeline = page.get_by_role("region", name="History", exact=True)
     row = timeline.get_by_role("row").filter(has_text="Parent survey sent to 40 schools.")
     expect(row).to_contain_text("Not started")
     expect(row).to_contain_text("In progress")
@@ -53,7 +53,7 @@ def test_a_board_member_follows_an_overdue_count_and_cannot_update(
     page = sign_in("bola")
     expect(page.get_by_role("heading", name="Plans and dashboards")).to_be_visible()
     page.get_by_role("link", name="Joint SEND Strategy 2022-25 dashboard").click()
-    page.get_by_role("link", name="1 overdue actions in all priorities").click()
+    page.get_by_role("link", name="1 overdue action in all priorities").click()
     expect(page.get_by_role("heading", name="1 action")).to_be_visible()
     expect(page.get_by_label("Overdue")).to_be_checked()
     page.get_by_role("link", name="1.1", exact=True).click()

@@ -80,3 +80,15 @@ def test_decision_saved_in_admin_keeps_its_linked_actions_in_history(
     latest = decision.history.latest()
     assert [link.action_id for link in latest.actions.all()] == [action.pk]
     assert latest.history_user == plan_admin
+
+
+def test_the_admin_refuses_a_review_before_the_meeting_day(admin_client, board, strategy, priority):
+    day = datetime.date.today() + datetime.timedelta(days=20)
+    meeting = Meeting.objects.create(board=board, strategy=strategy, date=day, title="Next")
+    response = admin_client.post(
+        reverse("admin:governance_review_add"),
+        {"meeting": meeting.pk, "priority": priority.pk, "rag": "red", "comment": "Early."},
+    )
+    assert response.status_code == 200
+    assert "has not happened yet" in response.text
+    assert not Review.objects.exists()

@@ -120,17 +120,43 @@ def test_summary_counts_by_status_and_rag_per_priority(plan, meetings):
     assert pack.totals.total == 2
 
 
-def test_changes_since_previous_meeting_say_who_when_and_why(plan, meetings):
+def test_changes_since_previous_meeting_say_what_who_when_and_why_newest_first(plan, meetings):
     changes = board_pack(meetings[1]).changes
     assert [
-        (c.reference, c.change.old_status, c.change.new_status, c.change.new_rag, c.change.note)
-        for c in changes
+        (c.reference, [(x.label, x.old, x.new) for x in c.changes], c.note) for c in changes
     ] == [
-        ("1.1", "in_progress", "at_risk", "red", "Trainer left."),
-        ("1.2", "not_started", "in_progress", "amber", "Draft written."),
+        (
+            "1.2",
+            [
+                ("Status", "Not started", "In progress"),
+                ("RAG rating", "Not rated", "Amber"),
+                ("Percent complete", "0%", "50%"),
+            ],
+            "Draft written.",
+        ),
+        (
+            "1.1",
+            [
+                ("Status", "In progress", "At risk"),
+                ("RAG rating", "Green", "Red"),
+                ("Percent complete", "0%", "30%"),
+            ],
+            "Trainer left.",
+        ),
     ]
-    assert changes[0].change.who == "Olivia"
-    assert changes[0].change.when == london(BETWEEN)
+    assert changes[1].who == "Olivia"
+    assert changes[1].when == london(BETWEEN)
+
+
+def test_a_progress_note_alone_is_in_the_packs_changes(plan, meetings, officer):
+    first, _ = plan
+    update(first, officer, "blocked", "red", "Interviewing a new trainer.")  # as it stands
+    ProgressUpdate.objects.filter(note="Interviewing a new trainer.").update(
+        created_at=london(BETWEEN, 15)
+    )
+    changes = board_pack(meetings[1]).changes
+    note = next(c for c in changes if c.note == "Interviewing a new trainer.")
+    assert (note.reference, note.changes, note.kind) == ("1.1", (), "Progress note")
 
 
 def test_first_meeting_has_no_changes_to_compare(plan, meetings):
@@ -143,11 +169,11 @@ def test_exceptions_are_judged_on_the_meeting_day(plan, meetings, priority, plan
     with on(BEFORE):
         quiet = Action(priority=priority, reference="1.5", text="Never updated.", order=5)
         action_save(action=quiet, user=plan_admin)
-    exceptions = {row.action.reference: row.reasons for row in board_pack(meetings[1]).exceptions}
-    assert exceptions == {
-        "1.1": ["Red", "Overdue"],  # due 30 June, not yet blocked on the day
-        "1.5": ["No update for over 60 days"],
-    }
+    exceptions = [(row.action.reference, row.reasons) for row in board_pack(meetings[1]).exceptions]
+    assert exceptions == [  # worst first, as on the dashboard (actions/rules.py worst_first)
+        ("1.1", ["Red", "At risk", "Overdue"]),  # due 30 June, not yet blocked on the day
+        ("1.5", ["No update for over 60 days"]),
+    ]
 
 
 def test_due_before_next_meeting_or_within_90_days(plan, meetings, make_meeting):

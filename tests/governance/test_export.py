@@ -3,6 +3,7 @@ from io import BytesIO
 
 import openpyxl
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from actions.services.actions import action_save
@@ -41,3 +42,12 @@ def test_pack_downloads_as_a_workbook_whose_text_is_never_a_formula(
     assert row[1].data_type == "s"
     totals = list(workbook["Summary"].iter_rows(values_only=True))[-1]
     assert totals[1:3] == ("All priorities", 1)
+
+
+def test_a_future_packs_workbook_says_it_is_a_preview(client, board_member, board, strategy):
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    meeting = Meeting.objects.create(board=board, strategy=strategy, date=day, title="Next")
+    client.force_login(board_member)
+    response = client.get(reverse("governance:meeting_pack_xlsx", args=[meeting.pk]))
+    summary = openpyxl.load_workbook(BytesIO(response.content))["Summary"]
+    assert summary["A2"].value.startswith("Preview of today's live figures")

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from actions.models import Action, Owner
 from actions.services.actions import action_delete, action_save
@@ -178,3 +179,18 @@ def test_board_membership_changes_are_recorded(board, plan_admin):
 def test_board_member_cannot_change_membership(board, board_member):
     with pytest.raises(PermissionDenied):
         services.board_member_add(board=board, member=board_member, user=board_member)
+
+
+def test_a_review_is_refused_before_the_meeting_day(make_meeting, priority, board_member):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = make_meeting(tomorrow)
+    with pytest.raises(ValidationError) as refused:
+        services.review_record(meeting=meeting, priority=priority, user=board_member, rag="red")
+    assert "has not happened yet" in refused.value.message_dict["meeting"][0]
+    assert not Review.objects.exists()
+
+
+def test_a_review_is_recorded_on_the_meeting_day(make_meeting, priority, board_member):
+    meeting = make_meeting(timezone.localdate())
+    services.review_record(meeting=meeting, priority=priority, user=board_member, rag="red")
+    assert Review.objects.get().meeting == meeting

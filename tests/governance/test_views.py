@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from actions.services.actions import action_save
@@ -207,3 +208,57 @@ def test_meeting_list_links_to_each_pack(client, board_member, meeting):
     client.force_login(board_member)
     response = client.get(reverse("governance:meeting_list"))
     assert pack_url(meeting) in response.text
+
+
+@pytest.fixture
+def future_meeting(make_meeting, action, officer):
+    make_meeting(FIRST, "April board")
+    return make_meeting(timezone.localdate() + datetime.timedelta(days=30), "Next board")
+
+
+def test_a_pack_for_a_meeting_to_come_is_a_preview_of_todays_figures(
+    client, board_member, future_meeting
+):
+    client.force_login(board_member)
+    text = client.get(pack_url(future_meeting)).text
+    assert "Preview of today's live figures" in text
+    assert "as it stood" not in text
+    assert "do not alter this pack" not in text
+    assert "Record a review" not in text
+
+
+def test_a_past_pack_says_it_is_the_record_of_the_day(client, board_member, meeting):
+    client.force_login(board_member)
+    text = client.get(pack_url(meeting)).text
+    assert "as it stood at the end of 7 July 2026" in text
+    assert "Preview" not in text
+
+
+def test_the_review_form_waits_for_the_meeting_day(client, board_member, future_meeting, priority):
+    client.force_login(board_member)
+    page = client.get(review_url(future_meeting))
+    assert "has not happened yet" in page.text and "Record review</button>" not in page.text
+    posted = client.post(review_url(future_meeting), review_data(f"priority-{priority.pk}"))
+    assert posted.status_code == 400
+    assert not Review.objects.exists()
+
+
+def test_the_review_form_lists_each_actions_reference_full_text_and_status(
+    client, board_member, meeting, action
+):
+    action.text = "Review support for parents. " * 6
+    action_save(action=action, user=None, reason="Longer")
+    client.force_login(board_member)
+    text = client.get(review_url(meeting)).text
+    assert f"1.1 {action.text} (Not started)</option>" in text
+
+
+def test_the_packs_counts_of_reviews_are_plural_only_when_more_than_one(
+    client, board_member, meeting, priority
+):
+    client.force_login(board_member)
+    assert "(0 reviews)" in client.get(pack_url(meeting)).text
+    client.post(review_url(meeting), review_data(f"priority-{priority.pk}"))
+    assert "(1 review)" in client.get(pack_url(meeting)).text
+    client.post(review_url(meeting), review_data(f"priority-{priority.pk}"))
+    assert "(2 reviews)" in client.get(pack_url(meeting)).text

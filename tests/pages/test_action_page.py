@@ -55,23 +55,33 @@ def test_it_shows_milestones_and_progress_updates(board_client, action, officer)
     assert "Survey drafted." in text and "Olivia" in text
 
 
-def test_its_timeline_shows_every_status_change_with_who_when_and_note(
-    board_client, action, officer
+def test_its_timeline_shows_every_change_and_note_newest_first_with_who_and_why(
+    board_client, action, officer, plan_admin
 ):
-    for status, rag, note in [
-        (Status.IN_PROGRESS, Rag.GREEN, "Pilot started."),
-        (Status.BLOCKED, Rag.RED, "Funding withdrawn."),
+    for status, rag, percent, note in [
+        (Status.IN_PROGRESS, Rag.GREEN, 10, "Pilot started."),
+        (Status.IN_PROGRESS, Rag.GREEN, 10, "Met the parent carer forum."),
+        (Status.BLOCKED, Rag.RED, 25, "Funding withdrawn."),
     ]:
         action_update_progress(
-            action=action, user=officer, status=status, rag=rag, percent_complete=10, note=note
+            action=action, user=officer, status=status, rag=rag, percent_complete=percent, note=note
         )
+    action.refresh_from_db()
+    action.due_date = datetime.date(2027, 3, 31)
+    action_save(action=action, user=plan_admin, reason="New term.")
     timeline = board_client.get(url(action)).text.split('id="timeline-heading"')[1]
-    assert timeline.index("Pilot started.") < timeline.index("Funding withdrawn.")
-    assert 'Not started <span aria-hidden="true">→</span>' in timeline
+    order = ["New term.", "Funding withdrawn.", "Met the parent carer forum.", "Pilot started."]
+    assert sorted(order, key=timeline.index) == order
     arrow = '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">changed to</span>'
-    assert f"In progress {arrow} Blocked" in timeline
-    assert f"Green {arrow} Red" in timeline
-    assert timeline.count("Olivia") == 2
+    assert f"Status: In progress {arrow} Blocked" in timeline
+    assert f"RAG rating: Green {arrow} Red" in timeline
+    assert f"Percent complete: 10% {arrow} 25%" in timeline
+    assert f"Due date: No due date {arrow} 31 March 2027" in timeline
+    assert "Progress note" in timeline and "Created" in timeline
+    assert f"Green {arrow} Green" not in timeline
+    # Each note once: the one saved with a change is that change's note.
+    assert timeline.count("Funding withdrawn.") == 1
+    assert timeline.count("Olivia") == 3
 
 
 def test_only_those_who_may_update_see_the_update_button(client, action, officer, board_member):
