@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "priorities",
     "actions",
     "governance",
+    "accounts",
 ]
 
 MIDDLEWARE = [
