@@ -90,6 +90,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Warnings and errors go to the server's log (stderr) with DEBUG on or off; a 403 is one
+# line there (sendplan/log_filters.py), sign-in lockouts are logged by django-axes.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "sendplan.log_filters.ForbiddenOnOneLine"}},
+    "handlers": {"server_log": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["server_log"], "level": "WARNING"},
+    "loggers": {
+        # Django's own handlers print only with DEBUG on; the root's serves both.
+        "django": {"handlers": [], "level": "WARNING"},
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+    },
+}
+
 LANGUAGE_CODE = "en-gb"
 # The area's time zone: "today", due dates, stale cut-offs and meeting days are its days.
 TIME_ZONE = "Europe/London"
@@ -125,6 +140,9 @@ SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.
 SENDPLAN_DUE_SOON_DAYS = int(os.environ.get("SENDPLAN_DUE_SOON_DAYS", "90"))
+
+# load_demo creates users with published passwords: development and tests only.
+SENDPLAN_DEMO_ALLOWED = env_bool("SENDPLAN_DEMO_ALLOWED", DEBUG)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -22,6 +22,7 @@ from priorities.models import LocalArea, Strategy
 from priorities.services import plan_import
 from sendplan import roles
 from sendplan.audit import save_with_history
+from sendplan.demo_guard import ensure_demo_allowed
 
 APPENDIX = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
 APPENDIX_STRATEGY = "SEND Strategy 2019-2022"
@@ -66,6 +67,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        ensure_demo_allowed()
         roles.ensure_role_groups()
         users = self._users()
         plan_admin = users["planadmin"]
