@@ -50,6 +50,9 @@ ROLE_PERMISSIONS = {
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
+        # Plan admins see sign-in lockouts and lift them (django-axes).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
 }
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read here and nowhere else."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
+    "axes",
     "priorities",
     "actions",
     "governance",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so history rows written during a request carry its user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sendplan.urls"
@@ -86,9 +90,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its user name or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in lockout (django-axes): this many failures in a row for one user name, or from
+# one address, lock that user name or address out for the cool-off time. A lockout is
+# logged, listed in the admin (Access attempts) and lifted with `manage.py axes_reset*`.
+AXES_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("SENDPLAN_SIGN_IN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# The log names the user name and address (never the password) so an admin can act on it.
+AXES_SENSITIVE_PARAMETERS = []
+# The address is the connection's unless a proxy in front is trusted to set
+# X-Forwarded-For: otherwise anyone could send a new address with every guess.
+SENDPLAN_TRUSTED_PROXIES = int(os.environ.get("SENDPLAN_TRUSTED_PROXIES", "0"))
+if SENDPLAN_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = SENDPLAN_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Warnings and errors go to the server's log (stderr) with DEBUG on or off; a 403 is one
 # line there (sendplan/log_filters.py), sign-in lockouts are logged by django-axes.
