@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -94,13 +95,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with the council's OpenID Connect provider (README: Security), on when
+# OIDC_RP_CLIENT_ID is set: authorization code flow with PKCE, users matched by e-mail.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATE_CLASS = "accounts.views.SingleSignOnStart"
+OIDC_CALLBACK_CLASS = "accounts.views.SingleSignOnCallback"
+# Off: the sign-in page shows only single sign-on, and a posted password is refused.
+SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while its user name or address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Both also answer permission checks (the single sign-on one is a ModelBackend).
+    *(["django.contrib.auth.backends.ModelBackend"] if SENDPLAN_PASSWORD_SIGN_IN else []),
+    *(["accounts.single_sign_on.CouncilAccountBackend"] if OIDC_RP_CLIENT_ID else []),
 ]
+if len(AUTHENTICATION_BACKENDS) == 1:
+    raise ImproperlyConfigured(
+        "Set OIDC_RP_CLIENT_ID (single sign-on) or leave SENDPLAN_PASSWORD_SIGN_IN on."
+    )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 LOGOUT_REDIRECT_URL = "login"
 
 # Content-Security-Policy (django-csp), in every environment so the tests run under it:
