@@ -8,6 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from sendplan import roles
+
 HISTORY_IS_READ_ONLY = (
     "History cannot be changed or reverted here. Change the record itself; "
     "its history keeps the old version."
@@ -15,6 +17,13 @@ HISTORY_IS_READ_ONLY = (
 
 
 class SendplanAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # The admin is the plan admins' (and superusers'): staff status given beyond that
+        # role (a board member made staff) opens nothing, as the admin writes around the
+        # pages' own checks, such as reviewing only at one's own boards' meetings.
+        user = request.user
+        return super().has_permission(request) and (user.is_superuser or roles.can_edit_plan(user))
+
     def admin_view(self, view, cacheable=False):
         # django-simple-history's per-version page saves whatever is posted to it (its
         # "Revert"), around the services; SIMPLE_HISTORY_REVERT_DISABLED only hides the

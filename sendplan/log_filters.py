@@ -20,14 +20,15 @@ class ForbiddenOnOneLine(logging.Filter):
             return True
         request = getattr(record, "request", None)
         exception = record.exc_info[1] if record.exc_info else None
-        reason = str(exception) if exception is not None and str(exception) else None
+        reason = str(exception) if exception is not None else ""
+        reason = reason or record.getMessage()
         user = getattr(request, "user", None)
         record.msg = "Forbidden: %s %s user=%s reason=%s"
         record.args = (
             getattr(request, "method", "-"),
             _one_line(getattr(request, "path", "-")),
             user.pk if user is not None and user.is_authenticated else "-",
-            _one_line(reason or record.getMessage()),
+            _one_line(reason),
         )
         record.exc_info = None
         record.exc_text = None
