@@ -13,10 +13,5 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self):
-        from simple_history.signals import pre_create_historical_record
-
-        from .audit import apply_history_stamp
-
-        # The last app in INSTALLED_APPS: by its post_migrate every permission exists.
+        # The last app with models in INSTALLED_APPS: by its post_migrate every permission exists.
         post_migrate.connect(_ensure_role_groups, sender=self)
-        pre_create_historical_record.connect(apply_history_stamp)

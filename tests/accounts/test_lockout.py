@@ -1,5 +1,6 @@
 """Repeated failed sign-ins lock the user name and the address out (django-axes)."""
 
+import datetime
 import io
 import logging
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 
@@ -110,3 +112,20 @@ def test_a_right_password_before_the_limit_signs_in_and_clears_the_count(client,
         sign_in(client, "olivia", f"guess-{n}")
     assert sign_in(client, "olivia", "pw").status_code == 302
     assert not AccessAttempt.objects.filter(username="olivia").exists()
+
+
+def test_the_lock_ends_after_the_cool_off(client, officer):
+    for n in range(LIMIT):
+        sign_in(client, "olivia", f"guess-{n}")
+    assert sign_in(client, "olivia", "pw").status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1)
+    )
+    assert sign_in(client, "olivia", "pw").status_code == 302
+
+
+def test_axes_reset_lifts_every_lock(client, officer):
+    for n in range(LIMIT):
+        sign_in(client, f"someone-{n}", "guess")
+    call_command("axes_reset", stdout=io.StringIO())
+    assert sign_in(client, "olivia", "pw").status_code == 302
