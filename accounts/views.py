@@ -29,22 +29,19 @@ class SignInView(auth_views.LoginView):
         }
 
 
-class SingleSignOnStart(OIDCAuthenticationRequestView):
+class _WhenSetUp:
+    def dispatch(self, request, *args, **kwargs):
+        if not single_sign_on.enabled():
+            raise Http404("Single sign-on is not set up.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SingleSignOnStart(_WhenSetUp, OIDCAuthenticationRequestView):
     """Sends the browser to the council's provider (with PKCE, state and nonce)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not single_sign_on.enabled():
-            raise Http404("Single sign-on is not set up.")
-        return super().dispatch(request, *args, **kwargs)
 
-
-class SingleSignOnCallback(OIDCAuthenticationCallbackView):
+class SingleSignOnCallback(_WhenSetUp, OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back; a refusal ends on the sign-in page."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not single_sign_on.enabled():
-            raise Http404("Single sign-on is not set up.")
-        return super().dispatch(request, *args, **kwargs)
 
     def login_failure(self):
         return HttpResponseRedirect(f"{reverse('login')}?{SSO_FAILED}")

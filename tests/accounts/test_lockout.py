@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -129,3 +130,18 @@ def test_axes_reset_lifts_every_lock(client, officer):
         sign_in(client, f"someone-{n}", "guess")
     call_command("axes_reset", stdout=io.StringIO())
     assert sign_in(client, "olivia", "pw").status_code == 302
+
+
+def test_a_failure_while_locked_out_restarts_the_wait(client, officer):
+    def go_back(minutes):
+        AccessAttempt.objects.update(
+            attempt_time=F("attempt_time") - datetime.timedelta(minutes=minutes)
+        )
+
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    for n in range(LIMIT):
+        sign_in(client, "olivia", f"guess-{n}")
+    go_back(cool_off - 1)
+    assert sign_in(client, "olivia", "another guess").status_code == 429
+    go_back(2)  # cool_off + 1 minutes after the first lock, 2 after the last guess
+    assert sign_in(client, "olivia", "pw").status_code == 429
