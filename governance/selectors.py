@@ -17,6 +17,7 @@ from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
 from actions.selectors.history import PlanChange, status_changes_since
+from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 
 from .models import Decision, Meeting, Review
@@ -129,6 +130,8 @@ class BoardPack:
     decisions: list[Decision]
     due_until: datetime.date
     due: list
+    # Each measure's latest value known at the cutoff, compared with the previous meeting's.
+    measures: list[MeasureFigures]
 
 
 def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
@@ -207,6 +210,11 @@ def board_pack(meeting: Meeting) -> BoardPack:
             and row.due_date is not None
             and meeting.date <= row.due_date <= due_until
         ],
+        measures=measures_as_at(
+            strategy_id=meeting.strategy_id,
+            cutoff=cutoff,
+            previous_cutoff=meeting_cutoff(previous) if previous else None,
+        ),
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-in/council/", include("mozilla_django_oidc.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
+    path("", include("measures.urls")),
     path("", officer.home, name="home"),
     # The plan file's CSV download belongs with the action list: one "actions:" namespace.
     path(

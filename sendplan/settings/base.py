@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "priorities",
     "actions",
+    "measures",
     "governance",
     "planfile",
     "demo",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from governance.models import Decision, Meeting
+from measures.models import Measure
 from priorities.models import Strategy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +74,8 @@ def test_the_pages_run_their_scripts_under_the_policy(demo_page):
         reverse("governance:review_create", args=[meeting.pk]),
         reverse("governance:decision_list"),
         reverse("governance:decision_detail", args=[Decision.objects.first().pk]),
+        reverse("measures:list", args=[strategy.pk]),
+        reverse("measures:detail", args=[Measure.objects.filter(strategy=strategy).first().pk]),
     ]:
         page = visit(path)
         assert "govuk-frontend-supported" in page.evaluate("document.body.className"), path
@@ -97,6 +100,8 @@ def test_the_admin_runs_its_scripts_under_the_policy(demo_page):
         reverse("admin:governance_meeting_change", args=[Meeting.objects.first().pk]),
         reverse("admin:auth_user_change", args=[planadmin.pk]),
         reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:measures_measure_import_values"),
+        reverse("admin:measures_measure_change", args=[Measure.objects.first().pk]),
     ]:
         visit(path)
     # The export's "Select all" box: its inline handler is the one allowed, by its hash.
