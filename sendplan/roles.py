@@ -65,6 +65,9 @@ ROLE_PERMISSIONS = {
         "auth.view_group",
         # What reminders and update rounds sent, read-only in the admin.
         "reminders.view_sentreminder",
+        # Plan admins see sign-in lockouts and lift them (django-axes).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
 }
 

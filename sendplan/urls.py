@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import SignInView
 from actions import urls as actions_urls
 from actions.views import officer
 from planfile import urls as planfile_urls
@@ -12,7 +13,8 @@ admin.site.index_title = "Plan administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-in/council/", include("mozilla_django_oidc.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
     path("", include("measures.urls")),

@@ -1,9 +1,12 @@
 """Settings shared by every environment. The environment is read here and nowhere else."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,7 +27,7 @@ DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sendplan.apps.SendplanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "priorities",
     "actions",
     "measures",
@@ -41,10 +46,12 @@ INSTALLED_APPS = [
     "planfile",
     "demo",
     "reminders",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,8 +59,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # After authentication, so history rows written during a request carry its user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sendplan.urls"
@@ -93,9 +103,117 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with the council's OpenID Connect provider (README: Security), on when
+# OIDC_RP_CLIENT_ID is set: authorization code flow with PKCE, users matched by e-mail.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATE_CLASS = "accounts.views.SingleSignOnStart"
+OIDC_CALLBACK_CLASS = "accounts.views.SingleSignOnCallback"
+# Off: the sign-in page shows only single sign-on, and a posted password is refused.
+SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its user name or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    # Both also answer permission checks (the single sign-on one is a ModelBackend).
+    *(["django.contrib.auth.backends.ModelBackend"] if SENDPLAN_PASSWORD_SIGN_IN else []),
+    *(["accounts.single_sign_on.CouncilAccountBackend"] if OIDC_RP_CLIENT_ID else []),
+]
+if len(AUTHENTICATION_BACKENDS) == 1:
+    raise ImproperlyConfigured(
+        "Set OIDC_RP_CLIENT_ID (single sign-on) or leave SENDPLAN_PASSWORD_SIGN_IN on."
+    )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 LOGOUT_REDIRECT_URL = "login"
+
+# Content-Security-Policy (django-csp), in every environment so the tests run under it:
+# scripts only from this site or inline with the request's nonce (templates/base.html).
+# Style attributes are allowed (the dashboard's bars are sized by them; the admin uses
+# some), <style> elements and stylesheets from elsewhere are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # One inline handler, allowed by its hash alone: django-import-export's export
+        # page's "Select all" box (onchange="onSelectToggleChange(event)").
+        "script-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+        ],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# No page uses these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+
+# Sign-in lockout (django-axes): this many failures in a row for one user name, or from
+# one address, lock that user name or address out for the cool-off time. A lockout is
+# logged, listed in the admin (Access attempts) and lifted with `manage.py axes_reset*`.
+AXES_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("SENDPLAN_SIGN_IN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# The log names the user name and address (never the password) so an admin can act on it.
+AXES_SENSITIVE_PARAMETERS = []
+# The address is the connection's unless a proxy in front is trusted to set
+# X-Forwarded-For: otherwise anyone could send a new address with every guess.
+SENDPLAN_TRUSTED_PROXIES = int(os.environ.get("SENDPLAN_TRUSTED_PROXIES", "0"))
+if SENDPLAN_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = SENDPLAN_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Warnings and errors go to the server's log (stderr) with DEBUG on or off; a 403 is one
+# line there (sendplan/log_filters.py), sign-in lockouts are logged by django-axes.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "sendplan.log_filters.ForbiddenOnOneLine"}},
+    "handlers": {"server_log": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["server_log"], "level": "WARNING"},
+    "loggers": {
+        # Django's own handlers print only with DEBUG on; the root's serves both.
+        "django": {"handlers": [], "level": "WARNING"},
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 # The area's time zone: "today", due dates, stale cut-offs and meeting days are its days.
@@ -104,7 +222,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # GOV.UK Frontend is installed by npm into node_modules, never committed.
 GOVUK_FRONTEND_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist"
@@ -132,6 +250,9 @@ SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.
 SENDPLAN_DUE_SOON_DAYS = int(os.environ.get("SENDPLAN_DUE_SOON_DAYS", "90"))
+
+# load_demo creates users with published passwords: development and tests only.
+SENDPLAN_DEMO_ALLOWED = env_bool("SENDPLAN_DEMO_ALLOWED", DEBUG)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from actions.models import Action
 from priorities.choices import StrategyStage
@@ -32,7 +33,9 @@ def test_demo_imports_the_seed_and_prints_working_passwords():
         ("planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass"),
     ]:
         assert f"{username:<10} password: {password}" in printed
-        user = authenticate(username=username, password=password)
+        user = authenticate(
+            RequestFactory().post("/sign-in/"), username=username, password=password
+        )
         assert user is not None and user.groups.filter(name=role).exists()
 
 
@@ -47,7 +50,9 @@ def test_running_the_demo_again_duplicates_nothing():
 @pytest.mark.django_db
 def test_demo_officer_can_update_their_actions_only():
     load_demo()
-    officer = authenticate(username="officer", password="officer-demo-pass")
+    officer = authenticate(
+        RequestFactory().post("/sign-in/"), username="officer", password="officer-demo-pass"
+    )
     own = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.3")
     other = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.5")
     assert roles.can_update_action(officer, own)

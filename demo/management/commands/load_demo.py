@@ -27,6 +27,7 @@ from priorities.services import area_get_or_create
 from reminders.demo import load_reminders_demo
 from sendplan import roles
 from sendplan.audit import save_with_history
+from sendplan.demo_guard import ensure_demo_allowed
 
 APPENDIX = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
 APPENDIX_STRATEGY = "SEND Strategy 2019-2022"
@@ -71,6 +72,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        ensure_demo_allowed()
         roles.ensure_role_groups()
         users = self._users()
         plan_admin = users["planadmin"]

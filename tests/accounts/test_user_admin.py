@@ -1,0 +1,104 @@
+"""Plan admins give roles in the admin; they never grant superuser, staff or permissions."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+
+from sendplan import roles
+from tests.conftest import make_user
+
+
+def change_url(user):
+    return reverse("admin:auth_user_change", args=[user.pk])
+
+
+def posted_user(user, **extra):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [str(group.pk) for group in user.groups.all()],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+    return {**data, **extra}
+
+
+@pytest.fixture
+def auditors(db):
+    group = Group.objects.create(name="Auditors")
+    group.permissions.add(Permission.objects.get(codename="delete_user"))
+    return group
+
+
+def test_a_plan_admin_cannot_make_themself_superuser(client, plan_admin, auditors):
+    client.force_login(plan_admin)
+    every_permission = [str(pk) for pk in Permission.objects.values_list("pk", flat=True)]
+    role_groups = [str(group.pk) for group in plan_admin.groups.all()]
+
+    response = client.post(
+        change_url(plan_admin),
+        posted_user(
+            plan_admin,
+            first_name="Patricia",
+            is_superuser="on",
+            is_staff="on",
+            user_permissions=every_permission,
+        ),
+    )
+    assert response.status_code == 302
+    response = client.post(
+        change_url(plan_admin), posted_user(plan_admin, groups=[*role_groups, str(auditors.pk)])
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+
+    plan_admin.refresh_from_db()
+    assert plan_admin.first_name == "Patricia"
+    assert not plan_admin.is_superuser
+    assert not plan_admin.user_permissions.exists()
+    assert list(plan_admin.groups.values_list("name", flat=True)) == [roles.PLAN_ADMIN]
+    assert not User.objects.get(pk=plan_admin.pk).has_perm("auth.delete_user")
+
+
+def test_a_plan_admin_sees_no_superuser_staff_or_permission_fields(client, plan_admin, auditors):
+    client.force_login(plan_admin)
+    page = client.get(change_url(plan_admin)).text
+    for field in ("is_superuser", "is_staff", "user_permissions"):
+        assert f'name="{field}"' not in page
+    assert "Auditors" not in page
+    assert roles.BOARD_MEMBER in page and roles.OFFICER in page
+
+
+def test_a_plan_admin_gives_a_role_and_staff_follows_it(client, plan_admin, board_member):
+    client.force_login(plan_admin)
+    plan_admin_group = str(Group.objects.get(name=roles.PLAN_ADMIN).pk)
+
+    client.post(change_url(board_member), posted_user(board_member, groups=[plan_admin_group]))
+    board_member.refresh_from_db()
+    assert board_member.is_staff and board_member.has_perm("actions.change_action")
+
+    board_role = str(Group.objects.get(name=roles.BOARD_MEMBER).pk)
+    client.post(change_url(board_member), posted_user(board_member, groups=[board_role]))
+    board_member.refresh_from_db()
+    assert not board_member.is_staff
+
+
+def test_a_plan_admin_cannot_touch_a_superuser(client, plan_admin):
+    root = User.objects.create_superuser("root", password="pw")
+    client.force_login(plan_admin)
+    assert client.get(change_url(root)).status_code in (302, 403, 404)
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+    response = client.post(password_url, {"password1": "taken-over-1", "password2": "taken-over-1"})
+    assert response.status_code in (403, 404)
+    root.refresh_from_db()
+    assert root.check_password("pw")
+
+
+def test_a_superuser_keeps_the_full_user_admin(client, db):
+    root = User.objects.create_superuser("root", password="pw")
+    colleague = make_user("carol", roles.OFFICER)
+    client.force_login(root)
+    page = client.get(change_url(colleague)).text
+    assert 'name="is_superuser"' in page and 'name="user_permissions"' in page

@@ -1,0 +1,552 @@
+"""Every POST endpoint, for every role: nobody writes where their role may not.
+
+The endpoints come from the URL resolver and the admin's registry, so a new page or admin
+is checked without being listed here; a URL this module does not know how to post to
+fails test_every_url_is_checked until it is given a payload or listed in NOT_WRITES.
+Each POST runs in a transaction rolled back afterwards; a write is any new or removed row
+in any table (every change writes a history row), sessions and sign-in attempts aside.
+For the plan admin, every endpoint their role may write through must really write: the
+payloads are good enough to write wherever the role check let them through.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions import rules
+from actions.models import Action
+from actions.services.actions import action_save
+from governance.models import Board, BoardMembership, Decision, Meeting, UpdateRound
+from governance.services import round_default_deadline, round_start
+from measures.models import Measure
+from priorities.choices import StrategyStage
+from priorities.models import LocalArea, Priority, Strategy
+from reminders.models import SentReminder
+from reminders.services import round_requests_send
+from sendplan import roles
+from tests.seed import SEED
+
+# An action of a live plan that no reminder or round names: archived plans refuse every
+# change, and the reminders' log is not the plan admin's to delete.
+SPARE_ACTION = "9.98"
+PERSONAS = ["anonymous", "no role", "officer", "board member", "staff board member", "plan admin"]
+
+# URLs that write nothing a role could misuse, whatever is posted (checked all the same).
+NOT_WRITES = {
+    "admin:index",
+    "admin:app_list",
+    "admin:jsi18n",
+    "admin:autocomplete",
+    "admin:view_on_site",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change_done",
+    "login",
+    "logout",
+    "home",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_logout",
+}
+# Writes that only touch the signed-in user's own row (no row added or removed).
+OWN_ACCOUNT = {"admin:password_change", "reminders:preferences"}
+# Signing in writes these whoever signs in; a failed sign-in adds an attempt.
+IGNORED_TABLES = ("django_session", "axes_accesslog", "axes_accessfailurelog")
+SIGN_IN_TABLES = ("axes_accessattempt",)
+# The admin refuses to delete a row others depend on (nobody writes then).
+PROTECTED = b"would require deleting the following protected related objects"
+
+
+@dataclass
+class Endpoint:
+    label: str
+    name: str
+    url: str
+    data: dict = field(default_factory=dict)
+    # Who may write here: a set of personas, or a permission the plan admin needs.
+    writers: frozenset = frozenset()
+    files: dict | None = None
+
+
+def url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = [*namespace, pattern.namespace] if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                names.add(":".join([*namespace, pattern.name]))
+
+    walk(get_resolver().url_patterns, [])
+    return names
+
+
+# The one text field each admin form's payload changes (the first the form has).
+TEXT_FIELDS = ["title", "name", "text", "comment", "first_name"]
+# What an add form needs beyond a copy of an existing row, to pass its uniqueness rules.
+ADD_OVERRIDES = {
+    "priorities.Priority": {"number": "99"},
+    "actions.Owner": {"aliases": ""},
+    "actions.Action": {"reference": "9.99"},
+    "governance.Decision": {"number": "999/2026"},
+    # One row per area: an area with none yet.
+    "measures.AreaComparators": {
+        "area": lambda: str(LocalArea.objects.get_or_create(name="Comparatorshire")[0].pk)
+    },
+}
+
+
+def form_data(model_admin, obj, user, *, change=True) -> dict:
+    """What the object's admin form posts back, with one text field changed."""
+    request = RequestFactory().get("/")
+    request.user = user
+    form = model_admin.get_form(request, obj if change else None)(instance=obj)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, (list, tuple)):
+            data[name] = [str(getattr(item, "pk", item)) for item in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, datetime.datetime):
+            data[f"{name}_0"], data[f"{name}_1"] = value.date().isoformat(), "12:00:00"
+        elif isinstance(value, datetime.date):
+            data[name] = value.isoformat()
+        elif value is not None:
+            data[name] = str(getattr(value, "pk", value))
+    text = next((name for name in TEXT_FIELDS if name in form.fields), None)
+    if text:
+        data[text] = f"{data.get(text, '')} (changed)"
+    for inline in model_admin.get_inline_instances(request, obj):
+        prefix = inline.get_formset(request, obj).get_default_prefix()
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    if not change:
+        overrides = ADD_OVERRIDES.get(obj._meta.label, {})
+        data.update({k: v() if callable(v) else v for k, v in overrides.items()})
+    return data
+
+
+@pytest.fixture
+def world(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+    people = {
+        "officer": User.objects.get(username="officer"),
+        "board member": User.objects.get(username="board"),
+        "plan admin": User.objects.get(username="planadmin"),
+        "no role": User.objects.create_user("norole", password="pw"),
+    }
+    staff_board = User.objects.create_user("staffboard", password="pw", is_staff=True)
+    staff_board.groups.add(Group.objects.get(name=roles.BOARD_MEMBER))
+    for membership in BoardMembership.objects.filter(user=people["board member"]):
+        BoardMembership.objects.create(board=membership.board, user=staff_board, role="Member")
+    people["staff board member"] = staff_board
+    # The reminders' log has rows; the demo's coming meeting has a round whose owners were
+    # asked four days ago (so chasing them writes), and another coming meeting has none.
+    call_command("send_reminders", stdout=io.StringIO())
+    coming = Meeting.objects.filter(date__gte=rules.today()).order_by("date").first()
+    started = round_start(meeting=coming, user=people["plan admin"])
+    round_requests_send(update_round=started)
+    asked = timezone.now() - datetime.timedelta(days=4)
+    SentReminder.objects.filter(round=started).update(claimed_at=asked, sent_at=asked)
+    Meeting.objects.create(
+        board=coming.board,
+        strategy=coming.strategy,
+        date=coming.date + datetime.timedelta(days=60),
+        title="Partnership Board",
+    )
+    live = Priority.objects.exclude(strategy__stage=StrategyStage.ARCHIVED).order_by("pk")[0]
+    spare = Action(priority=live, reference=SPARE_ACTION, text="Spare, for the admin's checks.")
+    action_save(action=spare, user=people["plan admin"])
+    seen = {"username": "someone", "ip_address": "10.0.0.9", "user_agent": "test"}
+    AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    return people
+
+
+def admin_endpoints(world) -> list[Endpoint]:
+    root = User.objects.create_superuser("root", password="pw")
+    plan_admin = world["plan admin"]
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        if model is User:
+            obj = world["board member"]
+        elif model is Group:
+            obj = Group.objects.get(name=roles.OFFICER)
+        elif model is Action:
+            obj = Action.objects.get(reference=SPARE_ACTION)
+        else:
+            obj = model.objects.order_by("pk").first()
+        assert obj is not None, f"the test's world has no {opts.label}: add one"
+
+        def may(verb, model_admin=model_admin, obj=obj):
+            """What the model admin itself allows the user (its role's permissions or less)."""
+
+            def allowed(user):
+                request = RequestFactory().post("/")
+                request.user = user
+                if verb == "add":
+                    return model_admin.has_add_permission(request)
+                return getattr(model_admin, f"has_{verb}_permission")(request, obj)
+
+            return frozenset({allowed})
+
+        change = form_data(model_admin, obj, root)
+        add = form_data(model_admin, obj, root, change=False)
+        if model is User:
+            add = {
+                "username": "newcomer",
+                "password1": "A-long-pass-1",
+                "password2": "A-long-pass-1",
+            }
+            change = form_data(model_admin, obj, plan_admin)
+        found += [
+            Endpoint(
+                f"{opts.label} add", f"{prefix}_add", reverse(f"{prefix}_add"), add, may("add")
+            ),
+            Endpoint(
+                f"{opts.label} change",
+                f"{prefix}_change",
+                reverse(f"{prefix}_change", args=[obj.pk]),
+                change,
+                may("change"),
+            ),
+            Endpoint(
+                f"{opts.label} delete",
+                f"{prefix}_delete",
+                reverse(f"{prefix}_delete", args=[obj.pk]),
+                {"post": "yes"},
+                may("delete"),
+            ),
+            Endpoint(
+                f"{opts.label} delete selected",
+                f"{prefix}_changelist",
+                reverse(f"{prefix}_changelist"),
+                {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+                may("delete"),
+            ),
+            Endpoint(
+                f"{opts.label} history",
+                f"{prefix}_history",
+                reverse(f"{prefix}_history", args=[obj.pk]),
+            ),
+        ]
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            version = obj.history.order_by("history_id").first()
+            found.append(
+                Endpoint(
+                    f"{opts.label} revert",
+                    f"{prefix}_simple_history",
+                    reverse(f"{prefix}_simple_history", args=[obj.pk, version.history_id]),
+                    change,
+                )
+            )
+    # Archived plans refuse every change: write to a live one.
+    action = (
+        Action.objects.exclude(priority__strategy__stage=StrategyStage.ARCHIVED)
+        .order_by("pk")
+        .first()
+    )
+    strategy = Strategy.objects.order_by("pk").first()
+    other = world["officer"]
+    found += [
+        Endpoint(
+            "set status of actions",
+            "admin:actions_action_changelist",
+            reverse("admin:actions_action_changelist"),
+            {
+                "action": "set_status",
+                "_selected_action": [action.pk],
+                "status": "blocked",
+                "note": "x",
+            },
+            frozenset({"actions.change_action"}),
+        ),
+        Endpoint(
+            "set another user's password",
+            "admin:auth_user_password_change",
+            reverse("admin:auth_user_password_change", args=[other.pk]),
+            {"password1": "Taken-over-1", "password2": "Taken-over-1"},
+            frozenset({"auth.change_user"}),
+        ),
+        Endpoint(
+            "change own password",
+            "admin:password_change",
+            reverse("admin:password_change"),
+            {"old_password": "pw", "new_password1": "Changed-1-x", "new_password2": "Changed-1-x"},
+        ),
+        Endpoint(
+            "export actions",
+            "admin:actions_action_export",
+            reverse("admin:actions_action_export"),
+            {"format": "0"},
+        ),
+        Endpoint(
+            "export a plan",
+            "admin:priorities_strategy_export",
+            reverse("admin:priorities_strategy_export", args=[strategy.pk, "csv"]),
+        ),
+    ]
+    return found
+
+
+def values_import_endpoints() -> list[Endpoint]:
+    url = reverse("admin:measures_measure_import_values")
+    measure = Measure.objects.order_by("pk").first()
+    fields = {"strategy": str(measure.strategy_id), "measure": str(measure.pk)}
+    values = ("values.csv", b"Local authority,2031,2032\nMedway,51.5,55\n")
+    preview = Client()
+    preview.force_login(User.objects.get(username="planadmin"))
+    response = preview.post(url, {**fields, "values_file": SimpleUploadedFile(*values)})
+    confirm = response.context["confirm_form"]
+    assert confirm is not None, response.context["errors"]
+    confirm_data = {name: confirm[name].value() or "" for name in confirm.fields}
+    return [
+        Endpoint(
+            "values import preview",
+            "admin:measures_measure_import_values",
+            url,
+            fields,
+            files={"values_file": values},
+        ),
+        Endpoint(
+            "values import confirm",
+            "admin:measures_measure_import_values",
+            url,
+            {**{k: str(v) for k, v in confirm_data.items()}, "confirm": "1"},
+            frozenset({"measures.change_measure"}),
+        ),
+    ]
+
+
+def import_endpoints() -> list[Endpoint]:
+    url = reverse("admin:priorities_strategy_import_plan")
+    fields = {"area": "Testshire", "strategy": "Testshire SEND Strategy"}
+    preview = Client()
+    preview.force_login(User.objects.get(username="planadmin"))
+    response = preview.post(
+        url, {**fields, "plan_file": SimpleUploadedFile(SEED.name, SEED.read_bytes())}
+    )
+    confirm = response.context["confirm_form"]
+    confirm_data = {name: confirm[name].value() for name in confirm.fields}
+    return [
+        Endpoint(
+            "import preview",
+            "admin:priorities_strategy_import_plan",
+            url,
+            fields,
+            files={"plan_file": (SEED.name, SEED.read_bytes())},
+        ),
+        Endpoint(
+            "import confirm",
+            "admin:priorities_strategy_import_plan",
+            url,
+            {**{k: str(v) for k, v in confirm_data.items()}, "confirm": "Confirm and import"},
+            frozenset({"priorities.add_strategy"}),
+        ),
+    ]
+
+
+def page_endpoints(world) -> list[Endpoint]:
+    officer = world["officer"]
+    live = Action.objects.exclude(priority__strategy__stage=StrategyStage.ARCHIVED)
+    action = live.filter(owners__holders=officer).order_by("pk").first()
+    strategy = action.priority.strategy
+    board = Board.objects.filter(members=world["board member"]).first()
+    meeting = Meeting.objects.filter(board=board).order_by("pk").first()
+    reviewed = Action.objects.filter(priority__strategy=meeting.strategy).order_by("pk").first()
+    update = {
+        "status": "blocked" if action.status != "blocked" else "in_progress",
+        "rag": action.rag,
+        "percent_complete": action.percent_complete,
+        "note": "Waiting on the provider.",
+        "seen_version": action.version,
+    }
+    review = {
+        "subject": f"action-{reviewed.pk}",
+        "rag": "red",
+        "comment": "Too slow.",
+        "recommendation": "Report back.",
+        "follow-TOTAL_FORMS": "0",
+        "follow-INITIAL_FORMS": "0",
+    }
+    measure = Measure.objects.order_by("pk").first()
+    measure_writers = {"measures.change_measure"}
+    if measure.owner and measure.owner.holders.filter(pk=officer.pk).exists():
+        measure_writers.add("officer")
+    value = {"period_label": "2031", "period_end": "2031-12-31", "value": "42.5", "note": "Test."}
+    started = UpdateRound.objects.get()
+    unstarted = Meeting.objects.filter(date__gte=rules.today(), update_round=None).first()
+    covered = Action.objects.open().filter(priority__strategy_id=unstarted.strategy_id)
+    pages = [
+        Endpoint("update rounds", "reminders:round_list", reverse("reminders:round_list")),
+        Endpoint(
+            "start an update round",
+            "reminders:round_start",
+            reverse("reminders:round_start", args=[unstarted.pk]),
+            {
+                "deadline": round_default_deadline(unstarted).isoformat(),
+                "actions": [str(pk) for pk in covered.values_list("pk", flat=True)],
+            },
+            frozenset({"governance.change_meeting"}),
+        ),
+        Endpoint(
+            "an update round",
+            "reminders:round_detail",
+            reverse("reminders:round_detail", args=[started.pk]),
+        ),
+        Endpoint(
+            "chase an update round",
+            "reminders:round_chase",
+            reverse("reminders:round_chase", args=[started.pk]),
+            {},
+            frozenset({"governance.change_meeting"}),
+        ),
+        Endpoint(
+            "enter a measure's value",
+            "measures:value_create",
+            reverse("measures:value_create", args=[measure.pk]),
+            value,
+            frozenset(measure_writers),
+        ),
+        Endpoint("measures", "measures:list", reverse("measures:list", args=[strategy.pk])),
+        Endpoint("a measure", "measures:detail", reverse("measures:detail", args=[measure.pk])),
+        Endpoint(
+            "update an action",
+            "actions:update",
+            reverse("actions:update", args=[action.pk]),
+            update,
+            frozenset({"officer", "actions.change_action"}),
+        ),
+        Endpoint(
+            "record a review",
+            "governance:review_create",
+            reverse("governance:review_create", args=[meeting.pk]),
+            review,
+            frozenset({"board member", "staff board member", "governance.add_review"}),
+        ),
+        Endpoint("action page", "actions:detail", reverse("actions:detail", args=[action.pk])),
+        Endpoint("plans", "actions:strategies", reverse("actions:strategies")),
+        Endpoint(
+            "dashboard", "actions:dashboard", reverse("actions:dashboard", args=[strategy.pk])
+        ),
+        Endpoint("changes", "actions:changes", reverse("actions:changes", args=[strategy.pk])),
+        Endpoint("action list", "actions:list", reverse("actions:list", args=[strategy.pk])),
+        Endpoint(
+            "action list csv", "actions:list_csv", reverse("actions:list_csv", args=[strategy.pk])
+        ),
+        Endpoint("meetings", "governance:meeting_list", reverse("governance:meeting_list")),
+        Endpoint(
+            "board pack",
+            "governance:meeting_pack",
+            reverse("governance:meeting_pack", args=[meeting.pk]),
+        ),
+        Endpoint(
+            "board pack xlsx",
+            "governance:meeting_pack_xlsx",
+            reverse("governance:meeting_pack_xlsx", args=[meeting.pk]),
+        ),
+        Endpoint("decisions", "governance:decision_list", reverse("governance:decision_list")),
+        Endpoint(
+            "decision",
+            "governance:decision_detail",
+            reverse("governance:decision_detail", args=[Decision.objects.first().pk]),
+        ),
+    ]
+    for name in sorted(NOT_WRITES | OWN_ACCOUNT):
+        if name not in {"admin:view_on_site", "admin:app_list", "admin:password_change"}:
+            pages.append(
+                Endpoint(name, name, reverse(name), {"username": "officer", "password": "x"})
+            )
+    return pages
+
+
+def row_counts() -> tuple:
+    tables = [t for t in connection.introspection.table_names() if not t.startswith(IGNORED_TABLES)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def writes(persona, user, endpoint) -> dict:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    files = {k: SimpleUploadedFile(*v) for k, v in (endpoint.files or {}).items()}
+    with transaction.atomic():
+        before = row_counts()
+        response = client.post(endpoint.url, {**endpoint.data, **files})
+        after = row_counts()
+        transaction.set_rollback(True)
+    assert response.status_code < 500, (persona, endpoint.label, response.status_code)
+    if PROTECTED in response.content:
+        return {"refused: protected": 0}
+    ignored = SIGN_IN_TABLES if endpoint.name == "login" else ()
+    return {t: after[t] - before[t] for t in before if after[t] != before[t] and t not in ignored}
+
+
+def may_write(persona, user, endpoint) -> bool:
+    for writer in endpoint.writers:
+        if writer == persona:
+            return True
+        if persona != "plan admin":
+            continue
+        if callable(writer) and writer(user):
+            return True
+        if isinstance(writer, str) and "." in writer and user.has_perm(writer):
+            return True
+    return False
+
+
+@pytest.mark.django_db
+def test_no_role_writes_where_it_may_not(world):
+    endpoints = [
+        *admin_endpoints(world),
+        *import_endpoints(),
+        *values_import_endpoints(),
+        *page_endpoints(world),
+    ]
+    wrong = []
+    for persona in PERSONAS:
+        user = world.get(persona)
+        for endpoint in endpoints:
+            changed = writes(persona, user, endpoint)
+            expected = may_write(persona, user, endpoint)
+            if "refused: protected" in changed:
+                continue
+            if bool(changed) != expected:
+                wrong.append(
+                    (persona, endpoint.label, "wrote" if changed else "wrote nothing", changed)
+                )
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+@pytest.mark.django_db
+def test_every_url_is_checked(world):
+    endpoints = [
+        *admin_endpoints(world),
+        *import_endpoints(),
+        *values_import_endpoints(),
+        *page_endpoints(world),
+    ]
+    checked = {endpoint.name for endpoint in endpoints} | NOT_WRITES | OWN_ACCOUNT
+    assert url_names() - checked == set()
