@@ -1,5 +1,6 @@
 import datetime
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from priorities.models import LocalArea, Priority, Strategy
 from tests.seed import SEED_TITLES
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
+from .plans import xlsx_bytes
 
 SEED_REASON = f"Imported from {SEED.name}"
 
@@ -678,6 +680,21 @@ def test_history_receivers_see_imported_rows_as_they_see_single_saves(import_pla
 
     for model in (Action, ActionOwner, Owner, Priority):
         assert set(model.history.values_list("history_date", flat=True)) == {long_ago}
+
+
+def test_month_shown_by_a_date_cell_is_due_as_the_same_words_typed(import_plan):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["No", "Priority", "Ref", "Actions", "By whom", "By when"])
+    sheet.append([1, "Early help", "1.1", "Typed", "DCO", "February 2020"])
+    sheet.append([1, "Early help", "1.2", "A date cell", "DCO", datetime.datetime(2020, 2, 1)])
+    sheet["F3"].number_format = "mmmm yyyy"
+
+    import_plan(xlsx_bytes(workbook), file_name="plan.xlsx")
+
+    typed, dated = action("1.1"), action("1.2")
+    assert (dated.deadline_text, dated.due_date) == ("February 2020", datetime.date(2020, 2, 29))
+    assert (typed.deadline_text, typed.due_date) == (dated.deadline_text, dated.due_date)
 
 
 def test_deadline_changed_from_ongoing_to_a_month_is_no_longer_ongoing(import_plan, seed_data):

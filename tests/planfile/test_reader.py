@@ -2,7 +2,6 @@
 
 import codecs
 import io
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +12,7 @@ from planfile.layout import read_plan
 from planfile.reader import PlanFileError
 from tests.seed import SEED
 
-from .plans import merged_xlsx_layout, summary, xlsx_bytes
+from .plans import merged_xlsx_layout, summary, unreadable_workbooks, xlsx_bytes
 
 
 @pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
@@ -36,12 +35,10 @@ def test_old_xls_workbook_named_xlsx_is_rejected_with_how_to_fix_it():
         read_plan("plan.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
 
 
-def test_zip_that_is_not_a_workbook_is_rejected():
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+@pytest.mark.parametrize(("damage", "data"), unreadable_workbooks().items())
+def test_damaged_workbook_is_rejected_with_the_readers_own_message(damage, data):
     with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
-        read_plan("plan.xlsx", out.getvalue())
+        read_plan("plan.xlsx", data)
 
 
 def test_binary_csv_is_rejected():
