@@ -1,11 +1,14 @@
+import datetime
 import io
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, ActionOwner
+from governance.demo import PLAN_WRITTEN
 from priorities.models import Priority
 from sendplan import roles
 
@@ -51,3 +54,15 @@ def test_demo_officer_can_update_their_actions_only():
     other = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.5")
     assert roles.can_update_action(officer, own)
     assert not roles.can_update_action(officer, other)
+
+
+@pytest.mark.django_db
+def test_demo_plan_is_recorded_as_imported_on_the_day_it_was_written():
+    load_demo()
+    imported = "Imported from joint-send-strategy-2022-25-action-plan.tsv"
+    written = timezone.localdate() + datetime.timedelta(days=PLAN_WRITTEN)
+    for model in (Action, ActionOwner):
+        dates = model.history.filter(history_change_reason=imported).values_list(
+            "history_date", flat=True
+        )
+        assert dates and {timezone.localdate(date) for date in dates} == {written}
