@@ -67,8 +67,10 @@ def make_workbook(path: Path, rows: int, *, text_repeats: int = 0) -> None:
     each action's text with that many sentences, for a workbook near the size limits."""
     import openpyxl
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Plan")
+    # Not write-only, which leaves out the <dimension> that Excel writes at the top of a
+    # sheet; without it openpyxl's read-only mode reads the whole sheet once to size it.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
     sheet.append(["Benchmark SEND action plan"])
     sheet.append(["", "Priority", "Actions", "By whom", "By When"])
     per_priority = max(rows // 20, 1)
@@ -88,7 +90,7 @@ def make_workbook(path: Path, rows: int, *, text_repeats: int = 0) -> None:
     for start in range(0, rows, per_priority):
         end = min(start + per_priority, rows) + 2
         for column in "AB":
-            sheet.merged_cells.add(f"{column}{start + 3}:{column}{end}")
+            sheet.merge_cells(f"{column}{start + 3}:{column}{end}")
     workbook.save(path)
 
 
