@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -88,20 +89,12 @@ def _bulk_history_create(
         credit["history_user"] = credit.pop("history_user_id") and user
         _bulk_history_create_with_signals(objs, history_model, **credit)
         return
-    values = [_to_database(field) for field in fields]
-    rows = []
-    for obj in objs:
-        rows.append(
-            [
-                convert(
-                    getattr(obj, field.attname)
-                    if field.attname in tracked
-                    else credit[field.attname]
-                )
-                for field, convert in zip(fields, values, strict=True)
-            ]
-        )
-    _insert_rows(history_model, fields, rows)
+    # Each row: the object's tracked values, then the batch's credit, converted once.
+    copied = [field for field in fields if field.attname in tracked]
+    credited = [field for field in fields if field.attname not in tracked]
+    credit_values = [_to_database(field)(credit[field.attname]) for field in credited]
+    values = _values_of(copied)
+    _insert_rows(history_model, [*copied, *credited], [values(obj) + credit_values for obj in objs])
 
 
 def _bulk_history_create_with_signals(objs: list, history_model, **credit) -> None:
@@ -143,19 +136,32 @@ def _insert_objects(objs: list, model: type[models.Model]) -> None:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 field.pre_save(obj, add=True)
-    values = [_to_database(field) for field in fields]
-    rows = [
-        [
-            convert(getattr(obj, field.attname))
-            for field, convert in zip(fields, values, strict=True)
-        ]
-        for obj in objs
-    ]
+    values = _values_of(fields)
+    rows = [values(obj) for obj in objs]
     database = router.db_for_write(model)
     for obj, pk in zip(objs, _insert_rows(model, fields, rows, returning_pk=True), strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = database
+
+
+def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
+    """A function giving an object's values of ``fields``, as the database driver takes them."""
+    get = attrgetter(*(field.attname for field in fields))
+    several = len(fields) > 1
+    converted = [
+        (index, convert)
+        for index, convert in enumerate(map(_to_database, fields))
+        if convert is not _unchanged
+    ]
+
+    def values(obj: models.Model) -> list:
+        row = list(get(obj)) if several else [get(obj)]
+        for index, convert in converted:
+            row[index] = convert(row[index])
+        return row
+
+    return values
 
 
 def _to_database(field: models.Field) -> Callable[[Any], Any]:
