@@ -114,8 +114,9 @@ def _last_update(at: datetime.datetime | None, note: str | None) -> str:
 
 
 def plan_rows(queryset) -> Iterable[list]:
-    """The export's rows, in COLUMNS order, read as values rather than model instances."""
-    actions = actions_for_export(queryset).values_list(
+    """The export's rows, in COLUMNS order, read as values rather than model instances: the
+    actions, their owners and their newest progress updates, a query each."""
+    actions = queryset.order_by("priority__number", "order", "reference").values_list(
         "pk",
         "priority__number",
         "priority__title",
@@ -126,18 +127,24 @@ def plan_rows(queryset) -> Iterable[list]:
         "status",
         "rag",
         "percent_complete",
-        "last_update_at",
-        "last_update_note",
     )
+    in_export = queryset.values("pk")
     owners: dict[int, list[str]] = {}
     for action_id, name in (
-        ActionOwner.objects.filter(action__in=queryset.values("pk"))
+        ActionOwner.objects.filter(action__in=in_export)
         .order_by("action_id", "order")
         .values_list("action_id", "owner__name")
     ):
         owners.setdefault(action_id, []).append(name)
+    # Oldest first, so each action's newest update is the one left.
+    newest = {
+        action_id: _last_update(at, note)
+        for action_id, at, note in ProgressUpdate.objects.filter(action__in=in_export)
+        .order_by("action_id", "created_at")
+        .values_list("action_id", "created_at", "note")
+    }
     status_labels, rag_labels = dict(Status.choices), dict(Rag.choices)
-    for pk, number, title, ref, text, deadline, due, status, rag, percent, at, note in actions:
+    for pk, number, title, ref, text, deadline, due, status, rag, percent in actions:
         yield [
             number,
             title,
@@ -150,7 +157,7 @@ def plan_rows(queryset) -> Iterable[list]:
             status_labels[status],
             rag_labels[rag],
             percent,
-            _last_update(at, note),
+            newest.get(pk, ""),
         ]
 
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from actions.choices import Rag
-from actions.models import Action
+from actions.models import Action, ProgressUpdate
 from planfile.exporter import COLUMNS, export_plan
 from planfile.layout import read_plan
 from sendplan.spreadsheets import FORMULA_STARTS
@@ -49,12 +49,20 @@ def test_xlsx_export_types_numbers_and_dates_and_is_laid_out_for_reading(action)
     assert cell["By When"].value == "March 2021"
 
 
-def test_csv_export_has_the_same_columns_with_the_due_date_in_iso_form(action):
+def test_csv_export_has_the_same_columns_with_the_due_date_in_iso_form(action, plan_admin):
     action.deadline_text, action.due_date = "March 2021", datetime.date(2021, 3, 31)
     action.save()
+    for day, note in ((5, "Newest"), (2, "Older")):
+        ProgressUpdate.objects.create(
+            action=action,
+            author=plan_admin,
+            note=note,
+            created_at=datetime.datetime(2021, 1, day, 9, tzinfo=datetime.UTC),
+        )
 
     text = export_plan(Action.objects.all(), "csv").decode("utf-8-sig")
 
     header, row = csv.reader(io.StringIO(text))
     assert header == list(COLUMNS.values())
-    assert dict(zip(header, row, strict=True))["Due date"] == "2021-03-31"
+    cells = dict(zip(header, row, strict=True))
+    assert (cells["Due date"], cells["Last update"]) == ("2021-03-31", "05 Jan 2021: Newest")
