@@ -160,6 +160,7 @@ class _PlanImport:
             name=report.area_name, user=self.user, reason=self.reason
         )
         self.directory = OwnerDirectory(area)
+        self.owners_by_name: dict[str, Owner] = {}
         try:
             rows = read_plan(
                 report.file_name, self.data, known_owner_names=self.directory.spellings()
@@ -179,16 +180,18 @@ class _PlanImport:
             # Locked until the batch is written, as action_save locks the one it saves;
             # only the actions, not their priorities, and unordered, as no order is needed.
             .select_for_update(of=("self",))
-            .select_related("priority")
+            .select_related("priority__strategy")
             .order_by()
         }
-        # Grouped here rather than by prefetch_related, which builds a queryset per action.
+        # Grouped here rather than by prefetch_related, which builds a queryset per action,
+        # each with the area's one instance of its owner rather than a copy per row.
+        owners = Owner.objects.filter(area=area).in_bulk()
+        owner_field = ActionOwner._meta.get_field("owner")
         self.ownerships: dict[int, list[ActionOwner]] = {}
-        for ownership in (
-            ActionOwner.objects.filter(action__priority__strategy=strategy)
-            .select_related("owner")
-            .order_by("action_id", "order")
+        for ownership in ActionOwner.objects.filter(action__priority__strategy=strategy).order_by(
+            "action_id", "order"
         ):
+            owner_field.set_cached_value(ownership, owners[ownership.owner_id])
             self.ownerships.setdefault(ownership.action_id, []).append(ownership)
         for number, priority_rows in _group_by_priority(rows).items():
             priority = self._import_priority(
@@ -338,15 +341,19 @@ class _PlanImport:
         """The row's owners, each once and in order; None (errors reported) if one is refused."""
         owners = []
         for name in row.owners:
-            try:
-                owner, created = owner_find_or_create(
-                    directory=self.directory, name=name, user=self.user, reason=self.reason
-                )
-            except ValidationError as error:
-                self._add_errors(row=row, error=error, model=Owner)
-                return None
-            if created:
-                self.report.owners_created.append(owner.name)
+            # A plan names the same few owners on thousands of rows: each is looked up once.
+            owner = self.owners_by_name.get(name)
+            if owner is None:
+                try:
+                    owner, created = owner_find_or_create(
+                        directory=self.directory, name=name, user=self.user, reason=self.reason
+                    )
+                except ValidationError as error:
+                    self._add_errors(row=row, error=error, model=Owner)
+                    return None
+                if created:
+                    self.report.owners_created.append(owner.name)
+                self.owners_by_name[name] = owner
             owners.append(owner)
         # Two spellings of one role in a cell ("DCO/Designated Clinical Officer") are one owner.
         return list(dict.fromkeys(owners))

@@ -1,8 +1,9 @@
 """Splitting a plan's "By whom" cell into owner names.
 
 Plans join owners with "/", "," and ";", yet some owners have a "/" in their name
-("Medway Parent/Carer Forum"): names the area already knows are kept whole. Which owner a
-name means (spellings, abbreviations) is the actions app's to say: this only splits.
+("Medway Parent/Carer Forum"): names the area already knows are kept whole, and so is
+"parent/carer", which SEND plans write for one group of people, never for two owners. Which
+owner a name means (spellings, abbreviations) is the actions app's to say: this only splits.
 """
 
 import re
@@ -11,6 +12,9 @@ from collections.abc import Iterable
 from .reader import clean
 
 OWNER_SEPARATORS = re.compile(r"[/,;]")
+# "Parent/Carer Forum", "Parents/ Carers' Council": the slash is part of the name. The SEND
+# Code of Practice's "parent carer" is one group; "parents and carers" is spelt with "and".
+SLASHED_WORDS = re.compile(r"\bparents?\s*/\s*carers?\b", re.IGNORECASE)
 # Where a known owner name is held while the rest of the cell is split.
 HELD_NAME = re.compile(r"\x00(\d+)\x00")
 
@@ -26,6 +30,7 @@ class OwnerSplitter:
             for name in sorted(names, key=len, reverse=True)
             if OWNER_SEPARATORS.search(name)
         ]
+        self.protected.append(SLASHED_WORDS)
 
     def __call__(self, owners_text: str) -> tuple[str, ...]:
         held: list[str] = []

@@ -13,7 +13,11 @@ import re
 import zipfile
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
 
 from sendplan.spreadsheets import unescape_formula
 
@@ -74,6 +78,10 @@ def _extension(name: str) -> str:
 
 # A 20,000-action workbook unpacks to about 10 MB; this leaves ample room.
 MAX_UNPACKED_XLSX_BYTES = 200 * 2**20
+DAMAGED_XLSX = (
+    "The file is named .xlsx but could not be opened as an Excel workbook; it may be "
+    "damaged or another kind of file. Save it again from Excel and upload that."
+)
 
 
 def _xlsx_grids(data: bytes) -> list[Grid]:
@@ -82,11 +90,23 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
             "The file is named .xlsx but is an old-style .xls or password-protected workbook: "
             "remove any password, save it as an Excel Workbook (.xlsx) and upload that."
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    if not data.startswith(ZIP_SIGNATURE) and not zipfile.is_zipfile(io.BytesIO(data)):
         raise PlanFileError(
             "The file is named .xlsx but is not really a spreadsheet: save the plan from Excel "
             "as an Excel Workbook (.xlsx), or as CSV, and upload that."
         )
+    try:
+        return _workbook_grids(data)
+    except PlanFileError:
+        raise
+    except Exception as error:
+        # A damaged zip (truncated, a bad central directory), a zip that is not a workbook
+        # (a renamed .docx) or a workbook missing a part fails wherever the reading first
+        # meets it, with whatever error that is; all of them mean the same to the user.
+        raise PlanFileError(DAMAGED_XLSX) from error
+
+
+def _workbook_grids(data: bytes) -> list[Grid]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > MAX_UNPACKED_XLSX_BYTES:
@@ -96,51 +116,80 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
             f"{MAX_UNPACKED_XLSX_BYTES // 2**20} MB an action plan can need; check it is the "
             "right file, or save the plan as CSV."
         )
+    # Read-only: each sheet's XML is streamed rather than built into cells in memory.
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data))
-    except Exception as error:
-        # openpyxl fails on a zip that is not a workbook (a renamed .docx, a damaged file)
-        # with whatever error its parsers hit first; all of them mean the same to the user.
-        raise PlanFileError(
-            "The file is named .xlsx but could not be opened as an Excel workbook; it may be "
-            "damaged or another kind of file. Save it again from Excel and upload that."
-        ) from error
-    return [_sheet_grid(sheet) for sheet in workbook.worksheets if isinstance(sheet, Worksheet)]
+        if not workbook.sheetnames:
+            # Every workbook has a sheet; openpyxl leaves out one whose part is missing.
+            raise PlanFileError(DAMAGED_XLSX)
+        return [
+            _sheet_grid(workbook, sheet)
+            for sheet in workbook.worksheets
+            if isinstance(sheet, ReadOnlyWorksheet)
+        ]
+    finally:
+        workbook.close()
 
 
-def _sheet_grid(sheet: Worksheet) -> Grid:
-    # Walk only the cells the file stores. iter_rows() creates every cell up to
-    # max_row x max_column, which one stray cell at XFD1048576 makes enormous.
-    values: dict[tuple[int, int], str] = {}
-    for (row, column), cell in sheet._cells.items():
-        text = _xlsx_cell_text(cell.value, cell.number_format)
-        if text:
-            values[row, column] = text
+def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
+    # openpyxl's read-only sheet streams the rows but drops the merged ranges, which the
+    # XML holds after them; its parser keeps them, so one pass reads both. Only the cells
+    # the file stores come back: a stray cell at XFD1048576 adds one cell, not a sheet.
+    number_formats = _NumberFormats(sheet)
+    values: dict[int, dict[int, str]] = {}
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        parser = WorkSheetParser(
+            source,
+            workbook.shared_strings,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for row, cells in parser.parse():
+            texts = {}
+            for cell in cells:
+                value = cell["value"]
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    text = _text_cell(XLSX_ESCAPED_WHITESPACE.sub(" ", value))
+                else:
+                    text = _xlsx_cell_text(value, number_formats[cell["style_id"]])
+                if text:
+                    texts[cell["column"]] = text
+            if texts:
+                values[row] = texts
     if not values:
         return []
     # A priority number or title merged down over its actions belongs to each of them.
-    last_row = max(row for row, _ in values)
-    for merged in sheet.merged_cells.ranges:
-        top = values.get((merged.min_row, merged.min_col))
+    last_row = max(values)
+    for merged in parser.merged_cells.mergeCell if parser.merged_cells else ():
+        cells = CellRange(merged.ref)
+        top = values.get(cells.min_row, {}).get(cells.min_col)
         if top:
-            for row in range(merged.min_row + 1, min(merged.max_row, last_row) + 1):
-                values[row, merged.min_col] = top
-    rows: dict[int, dict[int, str]] = {}
-    for (row, column), text in values.items():
-        rows.setdefault(row, {})[column] = text
+            for row in range(cells.min_row + 1, min(cells.max_row, last_row) + 1):
+                values.setdefault(row, {})[cells.min_col] = top
     return [
         (row, [cells.get(column, "") for column in range(1, max(cells) + 1)])
-        for row, cells in sorted(rows.items())
+        for row, cells in sorted(values.items())
     ]
 
 
+class _NumberFormats(dict):
+    """A sheet's number formats by style id, looked up as its cells need them."""
+
+    def __init__(self, sheet: ReadOnlyWorksheet):
+        super().__init__()
+        self.sheet = sheet
+
+    def __missing__(self, style_id: int) -> str:
+        self[style_id] = ReadOnlyCell(self.sheet, 0, 0, None, style_id=style_id).number_format
+        return self[style_id]
+
+
 def _xlsx_cell_text(value: object, number_format: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _text_cell(XLSX_ESCAPED_WHITESPACE.sub(" ", value))
     if isinstance(value, datetime.datetime | datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return shown_date(value, number_format)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
@@ -149,6 +198,39 @@ def _xlsx_cell_text(value: object, number_format: str) -> str:
         return str(int(value)) if float(value).is_integer() else str(value)
     # Array formulas and the like: their formula text, as for any other formula.
     return clean(str(getattr(value, "text", value)))
+
+
+# The parts of a number format that name date fields; quoted text, escaped characters and
+# [colour] or [locale] sections and AM/PM are matched only to be skipped.
+DATE_FORMAT_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|AM/PM|A/P|[dmyhs]+', re.IGNORECASE)
+
+
+def shown_date(value: datetime.date, number_format: str) -> str:
+    """A date cell's words at the precision Excel shows it: "mmmm yyyy" shows a month, and
+    a month is what its deadline means, as if the words had been typed."""
+    parts = [
+        part.casefold()
+        for part in DATE_FORMAT_PARTS.findall(number_format.split(";")[0])
+        if part[0] not in '"\\[' and "/" not in part
+    ]
+    day = month = year = False
+    for index, part in enumerate(parts):
+        if part[0] == "d":
+            day = True
+        elif part[0] == "y":
+            year = True
+        elif part[0] == "m":
+            # "m" and "mm" next to hours or seconds are minutes.
+            beside = {
+                parts[index - 1][0] if index else "",
+                parts[index + 1][0] if index + 1 < len(parts) else "",
+            }
+            month = month or len(part) > 2 or not beside & {"h", "s"}
+    if month and year and not day:
+        return f"{value:%B %Y}"
+    if year and not (day or month):
+        return str(value.year)
+    return f"{value.day} {value:%B %Y}"
 
 
 def _text_grids(data: bytes, extension: str) -> list[Grid]:

@@ -4,14 +4,22 @@ Each history row carries the user and the reason, set before the write rather th
 One object is saved or deleted with simple-history's own signals; many at once with
 bulk_create_with_history and bulk_update_with_history, which write the same rows in bulk.
 history_stamped dates the rows written inside a block, for a history that lies in the past.
+
+Bulk rows are written as plain values rather than through a model instance and Django's
+insert compiler per row, which cost most of a large import: PostgreSQL takes them by COPY,
+other databases by multi-row INSERT. When a receiver other than the stamp listens for
+simple-history's signals, history rows are built as instances and sent to it, as before.
 """
 
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from operator import attrgetter
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_model_for_model
@@ -48,8 +56,7 @@ def bulk_create_with_history(
     The caller has validated them: full_clean costs queries per object.
     """
     if objs:
-        # Both SQLite and PostgreSQL return the new primary keys the history rows need.
-        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+        _insert_objects(objs, model)
         _bulk_history_create(objs, model, history_type="+", user=user, reason=reason)
 
 
@@ -65,31 +72,165 @@ def bulk_update_with_history(
 def _bulk_history_create(
     objs: list, model: type[models.Model], *, history_type: str, user, reason: str
 ) -> None:
-    """A history row for each object, as a single save writes it, in bulk.
-
-    simple-history's own bulk_history_create (behind its bulk_create_with_history) sends no
-    pre_create_historical_record, so history_stamped would not date these rows.
-    """
+    """A history row for each object, as a single save writes it, in bulk."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history_model = get_history_model_for_model(model)
+    written_at = _history_date.get() or timezone.now()
+    credit = {
+        "history_date": written_at,
+        "history_type": history_type,
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": reason or None,
+    }
+    tracked = {field.attname for field in history_model.tracked_fields}
+    fields = [field for field in history_model._meta.concrete_fields if not field.primary_key]
+    if _others_listen() or not {field.attname for field in fields} <= tracked | set(credit):
+        credit["history_user"] = credit.pop("history_user_id") and user
+        _bulk_history_create_with_signals(objs, history_model, **credit)
+        return
+    # Each row: the object's tracked values, then the batch's credit, converted once.
+    copied = [field for field in fields if field.attname in tracked]
+    credited = [field for field in fields if field.attname not in tracked]
+    credit_values = [_to_database(field)(credit[field.attname]) for field in credited]
+    values = _values_of(copied)
+    _insert_rows(history_model, [*copied, *credited], [values(obj) + credit_values for obj in objs])
+
+
+def _bulk_history_create_with_signals(objs: list, history_model, **credit) -> None:
+    """As a single save writes them: an instance per row, each sent to the receivers.
+
+    simple-history's own bulk_history_create sends no pre_create_historical_record, so the
+    stamp, or another receiver, would not see these rows.
+    """
     attnames = [field.attname for field in history_model.tracked_fields]
-    reason = reason or None
-    written_at = timezone.now()
     rows = []
     for obj in objs:
-        row = history_model(
-            history_date=written_at,
-            history_type=history_type,
-            history_user=user,
-            history_change_reason=reason,
-            **{attname: getattr(obj, attname) for attname in attnames},
-        )
+        row = history_model(**credit, **{attname: getattr(obj, attname) for attname in attnames})
         _send(pre_create_historical_record, obj, row)
         rows.append(row)
     history_model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
     for obj, row in zip(objs, rows, strict=True):
         _send(post_create_historical_record, obj, row)
+
+
+STAMP_RECEIVER = "sendplan.audit.stamp"
+
+
+def _others_listen() -> bool:
+    """Whether any receiver but the stamp listens for history rows being written."""
+    pre = pre_create_historical_record.receivers
+    return bool(post_create_historical_record.receivers) or any(
+        lookup_key[0] != STAMP_RECEIVER for lookup_key, *_ in pre
+    )
+
+
+def _insert_objects(objs: list, model: type[models.Model]) -> None:
+    """INSERT new objects as bulk_create does, setting their primary keys."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for obj in objs:
+        # A related object saved since it was assigned gives its new primary key, as in
+        # bulk_create (the ownerships of actions created in the same batch).
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                field.pre_save(obj, add=True)
+    values = _values_of(fields)
+    rows = [values(obj) for obj in objs]
+    database = router.db_for_write(model)
+    for obj, pk in zip(objs, _insert_rows(model, fields, rows, returning_pk=True), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = database
+
+
+def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
+    """A function giving an object's values of ``fields``, as the database driver takes them."""
+    get = attrgetter(*(field.attname for field in fields))
+    several = len(fields) > 1
+    converted = [
+        (index, convert)
+        for index, convert in enumerate(map(_to_database, fields))
+        if convert is not _unchanged
+    ]
+
+    def values(obj: models.Model) -> list:
+        row = list(get(obj)) if several else [get(obj)]
+        for index, convert in converted:
+            row[index] = convert(row[index])
+        return row
+
+    return values
+
+
+def _to_database(field: models.Field) -> Callable[[Any], Any]:
+    """The function that makes a value of ``field`` what the database driver takes."""
+    connection = connections[router.db_for_write(field.model)]
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(
+        field, models.CharField | models.TextField | models.IntegerField | models.BooleanField
+    ):
+        return _unchanged
+    if field.is_relation and isinstance(field.target_field, models.IntegerField):
+        return _unchanged
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _unchanged(value):
+    return value
+
+
+def _insert_rows(
+    model: type[models.Model],
+    fields: Sequence[models.Field],
+    rows: list[list],
+    *,
+    returning_pk: bool = False,
+) -> list[int]:
+    """Insert rows of database values into ``fields``; the new primary keys, if asked for."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk_column = model._meta.pk.column
+    columns = [field.column for field in fields]
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if returning_pk:
+                # Taken from the table's own sequence, as an INSERT would take them.
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, pk_column, len(rows)],
+                )
+                pks = sorted(pk for (pk,) in cursor.fetchall())
+                rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
+                columns = [pk_column, *columns]
+            names = ", ".join(map(quote, columns))
+            # COPY (psycopg 3) rather than INSERT: the rows stream without being parsed as SQL.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return pks
+        names = ", ".join(map(quote, columns))
+        placeholders = f"({', '.join(['%s'] * len(columns))})"
+        per_statement = max(connection.features.max_query_params // len(columns), 1)
+        returning = f" RETURNING {quote(pk_column)}" if returning_pk else ""
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES "
+                + ", ".join([placeholders] * len(chunk))
+                + returning,
+                [value for row in chunk for value in row],
+            )
+            if returning_pk:
+                # In the order of the VALUES, as Django's bulk_create relies on.
+                pks.extend(pk for (pk,) in cursor.fetchall())
+    return pks
 
 
 def _send(signal, instance: models.Model, row: models.Model) -> None:
@@ -128,4 +269,4 @@ def _apply_history_stamp(sender, history_instance, **kwargs) -> None:
 
 # Connected here, beside the stamp it applies, so that whoever can set a stamp has it
 # applied, whichever app imports this module first.
-pre_create_historical_record.connect(_apply_history_stamp, dispatch_uid="sendplan.audit.stamp")
+pre_create_historical_record.connect(_apply_history_stamp, dispatch_uid=STAMP_RECEIVER)

@@ -32,6 +32,9 @@ class ActionBatch:
         self._actions_updated: list[Action] = []
         self._action_fields_updated: set[str] = set()
         self._ownerships_created: list[ActionOwner] = []
+        # Ownerships of actions with none yet, which may themselves be new: the action is
+        # set once it has been saved.
+        self._ownerships_new: list[tuple[Action, ActionOwner]] = []
         self._ownerships_updated: list[ActionOwner] = []
         self._ownerships_deleted: list[ActionOwner] = []
 
@@ -56,6 +59,14 @@ class ActionBatch:
 
         ``existing`` is the action's ownerships as stored: none for a new action.
         """
+        if not existing:
+            # Each owner once, in order: the whole rule for an action with none yet, kept
+            # off the related-object setters, which cost more than the rest of the row.
+            for position, owner in enumerate(dict.fromkeys(owners)):
+                self._ownerships_new.append(
+                    (action, ActionOwner(owner_id=owner.pk, order=position))
+                )
+            return bool(owners)
         deleted, saved = ownership_changes(action=action, existing=existing, owners=owners)
         # Not validated: every field is set here, the action and owners by the caller and
         # the order from the list, leaving full_clean nothing to find that the database's
@@ -86,5 +97,8 @@ class ActionBatch:
         # Removed owners are rare, and simple-history writes a deletion's row only from
         # the post_delete signal, which a bulk delete would send without user or reason.
         delete_with_history(*self._ownerships_deleted, **credit)
+        for action, ownership in self._ownerships_new:
+            ownership.action_id = action.pk
+        self._ownerships_created.extend(ownership for _, ownership in self._ownerships_new)
         bulk_create_with_history(self._ownerships_created, ActionOwner, **credit)
         bulk_update_with_history(self._ownerships_updated, ActionOwner, ["order"], **credit)

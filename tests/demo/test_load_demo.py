@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -5,8 +6,10 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, ActionOwner
+from governance.demo import PLAN_WRITTEN
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
 from sendplan import roles
@@ -73,3 +76,15 @@ def test_the_ended_plan_is_archived_after_its_progress_is_recorded():
     ended = Strategy.objects.get(title="SEND Strategy 2019-2022")
     assert ended.stage == StrategyStage.ARCHIVED
     assert Action.objects.get(priority__strategy=ended, reference="1.1").updates.exists()
+
+
+@pytest.mark.django_db
+def test_demo_plan_is_recorded_as_imported_on_the_day_it_was_written():
+    load_demo()
+    imported = "Imported from joint-send-strategy-2022-25-action-plan.tsv"
+    written = timezone.localdate() + datetime.timedelta(days=PLAN_WRITTEN)
+    for model in (Action, ActionOwner):
+        dates = model.history.filter(history_change_reason=imported).values_list(
+            "history_date", flat=True
+        )
+        assert dates and {timezone.localdate(date) for date in dates} == {written}

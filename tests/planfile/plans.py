@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import zipfile
 
 import openpyxl
 
@@ -74,3 +75,47 @@ def merged_xlsx_layout(seed_rows: list[PlanRow]) -> bytes:
         assert sheet[f"{column}{first}"].value == sheet[f"{column}{first + 1}"].value
         sheet.merge_cells(f"{column}{first}:{column}{first + 1}")
     return xlsx_bytes(workbook)
+
+
+def small_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["No", "Priority", "Actions", "By whom", "By when"])
+    workbook.active.append([1, "Early help", "Review the offer", "DCO", "May 2020"])
+    return xlsx_bytes(workbook)
+
+
+def with_bad_central_directory(data: bytes) -> bytes:
+    """A workbook whose zip index is damaged: it still looks like a zip from its end."""
+    index = data.rindex(b"PK\x01\x02")
+    return data[:index] + b"XX" + data[index + 2 :]
+
+
+def without_part(data: bytes, part: str) -> bytes:
+    """The workbook with one of its parts left out of the zip."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w") as archive,
+    ):
+        for member in source.infolist():
+            if member.filename != part:
+                archive.writestr(member, source.read(member))
+    return out.getvalue()
+
+
+def not_a_workbook_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def unreadable_workbooks() -> dict[str, bytes]:
+    """Files named .xlsx that are damaged, each in its own way."""
+    data = small_workbook()
+    return {
+        "bad zip index": with_bad_central_directory(data),
+        "truncated": data[: len(data) // 2],
+        "sheet part missing": without_part(data, "xl/worksheets/sheet1.xml"),
+        "zip of another kind": not_a_workbook_zip(),
+    }

@@ -12,6 +12,7 @@ from actions.models import Action
 from priorities.models import Priority, Strategy
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
+from .plans import unreadable_workbooks
 
 IMPORT_URL = reverse("admin:priorities_strategy_import_plan")
 
@@ -119,6 +120,16 @@ def test_bad_file_is_refused_on_the_page_with_nothing_written(admin_client, name
     response = upload(admin_client, data, name)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert plan_counts() == before
+
+
+@pytest.mark.parametrize(("damage", "data"), unreadable_workbooks().items())
+def test_damaged_workbook_is_refused_on_the_page_with_nothing_written(admin_client, damage, data):
+    before = plan_counts()
+    response = upload(admin_client, data, "plan.xlsx")
+    assert response.status_code == 200
+    assert "could not be opened as an Excel workbook" in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert plan_counts() == before
 

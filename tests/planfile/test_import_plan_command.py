@@ -10,6 +10,8 @@ from simple_history.models import HistoricalChanges
 from actions.models import Action
 from priorities.models import LocalArea, Strategy
 
+from .plans import unreadable_workbooks
+
 SEED = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
 STRATEGY = "Joint SEND Strategy 2019-22"
 
@@ -135,6 +137,22 @@ def test_empty_file_is_refused_with_its_message(db, tmp_path):
     with pytest.raises(CommandError, match="The file is empty."):
         import_plan(empty_file)
 
+    assert not LocalArea.objects.exists()
+
+
+@pytest.mark.parametrize(("damage", "data"), unreadable_workbooks().items())
+def test_damaged_workbook_is_refused_with_the_importers_message(db, tmp_path, damage, data):
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_bytes(data)
+
+    with pytest.raises(CommandError) as refused:
+        import_plan(workbook)
+
+    assert str(refused.value).splitlines() == [
+        "plan.xlsx was not imported; nothing was written.",
+        "The file is named .xlsx but could not be opened as an Excel workbook; it may be "
+        "damaged or another kind of file. Save it again from Excel and upload that.",
+    ]
     assert not LocalArea.objects.exists()
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -14,9 +15,11 @@ from actions.models import Action, ActionOwner, Owner
 from actions.services import actions as action_services
 from planfile.importer import PlanImportError, plan_import
 from priorities.models import LocalArea, Priority, Strategy
+from sendplan.audit import history_stamped
 from tests.seed import SEED_TITLES
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
+from .plans import xlsx_bytes
 
 SEED_REASON = f"Imported from {SEED.name}"
 
@@ -680,6 +683,21 @@ def test_history_receivers_see_imported_rows_as_they_see_single_saves(import_pla
         assert set(model.history.values_list("history_date", flat=True)) == {long_ago}
 
 
+def test_month_shown_by_a_date_cell_is_due_as_the_same_words_typed(import_plan):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["No", "Priority", "Ref", "Actions", "By whom", "By when"])
+    sheet.append([1, "Early help", "1.1", "Typed", "DCO", "February 2020"])
+    sheet.append([1, "Early help", "1.2", "A date cell", "DCO", datetime.datetime(2020, 2, 1)])
+    sheet["F3"].number_format = "mmmm yyyy"
+
+    import_plan(xlsx_bytes(workbook), file_name="plan.xlsx")
+
+    typed, dated = action("1.1"), action("1.2")
+    assert (dated.deadline_text, dated.due_date) == ("February 2020", datetime.date(2020, 2, 29))
+    assert (typed.deadline_text, typed.due_date) == (dated.deadline_text, dated.due_date)
+
+
 def test_deadline_changed_from_ongoing_to_a_month_is_no_longer_ongoing(import_plan, seed_data):
     import_plan(seed_data)
     edited = seed_edited(seed_data, b"provider leads.\tongoing", b"provider leads.\tMay 2020")
@@ -708,3 +726,55 @@ def test_removed_owner_is_deleted_with_the_user_and_reason_on_its_history(
         plan_admin,
         "Imported from appendix-2-revised.txt",
     )
+
+
+def imported_history(area_name: str) -> dict[str, list[tuple]]:
+    """The history rows an import wrote, with ids replaced by what they name."""
+    actions = Action.history.filter(priority__strategy__area__name=area_name)
+    ownerships = ActionOwner.history.filter(owner__area__name=area_name)
+    references = dict(Action.objects.values_list("pk", "reference"))
+    owners = dict(Owner.objects.values_list("pk", "name"))
+    credit = ("history_type", "history_user", "history_change_reason", "history_date")
+    fields = [
+        field.attname
+        for field in Action.history.model.tracked_fields
+        if field.attname not in ("id", "priority_id")
+    ]
+    return {
+        "actions": sorted(actions.values_list(*credit, *fields)),
+        "ownerships": sorted(
+            (*row[:4], references[row[4]], owners[row[5]], row[6])
+            for row in ownerships.values_list(*credit, "action_id", "owner_id", "order")
+        ),
+    }
+
+
+def test_history_written_in_bulk_matches_the_rows_receivers_are_sent(plan_admin, seed_data):
+    # With a receiver of simple-history's signals connected, each row is built as an
+    # instance and sent to it; without, rows are written as plain values. Same rows.
+    when = datetime.datetime(2024, 1, 5, 9, tzinfo=datetime.UTC)
+    seen = []
+
+    def receiver(sender, history_instance, **kwargs):
+        seen.append(history_instance)
+
+    for area_name, listening in (("Sent", True), ("Plain", False)):
+        if listening:
+            pre_create_historical_record.connect(receiver)
+        try:
+            with history_stamped(date=when):
+                plan_import(
+                    area_name=area_name,
+                    strategy_title=STRATEGY,
+                    file_name=SEED.name,
+                    data=seed_data,
+                    user=plan_admin,
+                )
+        finally:
+            pre_create_historical_record.disconnect(receiver)
+
+    assert len(seen) > 36 * 3
+    sent, plain = imported_history("Sent"), imported_history("Plain")
+    assert sent == plain
+    assert {row[:4] for row in plain["actions"]} == {("+", plan_admin.pk, SEED_REASON, when)}
+    assert len(plain["ownerships"]) == ActionOwner.objects.count() // 2

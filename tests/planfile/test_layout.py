@@ -304,3 +304,25 @@ def test_action_before_any_priority_names_its_row():
         read_plan("plan.csv", csv_bytes(table, ",", "utf-8"))
     assert str(error.value) == "Row 4: an action comes before any priority"
     assert error.value.row == 4
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ("mmmm yyyy", "February 2020"),
+        ("mmm-yy", "February 2020"),
+        ("[$-809]mmmm\\ yyyy;@", "February 2020"),
+        ("yyyy", "2020"),
+        ("dd/mm/yyyy", "1 February 2020"),
+        ("d mmmm yyyy h:mm", "1 February 2020"),
+        ("mm-dd-yy", "1 February 2020"),
+    ],
+)
+def test_date_cell_is_read_as_it_is_shown(number_format, shown):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["No", "Priority", "Actions", "By whom", "By when"])
+    sheet.append([1, "Early help", "Review the offer", "DCO", datetime.datetime(2020, 2, 1)])
+    sheet["E2"].number_format = number_format
+    (row,) = read_plan("plan.xlsx", xlsx_bytes(workbook))
+    assert row.deadline_text == shown

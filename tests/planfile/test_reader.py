@@ -13,7 +13,7 @@ from planfile.layout import read_plan
 from planfile.reader import PlanFileError
 from tests.seed import SEED
 
-from .plans import merged_xlsx_layout, summary, xlsx_bytes
+from .plans import merged_xlsx_layout, small_workbook, summary, unreadable_workbooks, xlsx_bytes
 
 
 @pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
@@ -36,12 +36,10 @@ def test_old_xls_workbook_named_xlsx_is_rejected_with_how_to_fix_it():
         read_plan("plan.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
 
 
-def test_zip_that_is_not_a_workbook_is_rejected():
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+@pytest.mark.parametrize(("damage", "data"), unreadable_workbooks().items())
+def test_damaged_workbook_is_rejected_with_the_readers_own_message(damage, data):
     with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
-        read_plan("plan.xlsx", out.getvalue())
+        read_plan("plan.xlsx", data)
 
 
 def test_binary_csv_is_rejected():
@@ -86,3 +84,20 @@ def test_workbook_that_unzips_to_an_absurd_size_is_refused(monkeypatch):
 def test_excel_unicode_text_export_in_utf16_is_read(seed_rows):
     rows = read_plan("plan.txt", SEED.read_text(encoding="utf-8").encode("utf-16"))
     assert summary(rows) == summary(read_plan(SEED.name, SEED.read_bytes()))
+
+
+def test_workbook_declaring_xml_entities_is_refused_not_expanded():
+    # defusedxml refuses entity declarations, the root of "billion laughs" and XXE attacks.
+    data = small_workbook()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                declaration = b'<!DOCTYPE worksheet [<!ENTITY owner "Expanded">]>'
+                content = declaration + content
+                content = content.replace(b">DCO<", b">&owner;<")
+                assert declaration in content and b"&owner;" in content
+            archive.writestr(member, content)
+    with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
+        read_plan("plan.xlsx", out.getvalue())
