@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from actions import rules
@@ -18,7 +18,7 @@ from actions.models import Action, ProgressUpdate
 from actions.selectors import PlanChange, status_changes_since
 from priorities.models import Priority
 
-from .models import Decision, Meeting, Review
+from .models import Decision, Engagement, Meeting, Review
 
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
@@ -126,6 +126,7 @@ class BoardPack:
     decisions: list[Decision]
     due_until: datetime.date
     due: list
+    engagements: list[Engagement]
 
 
 def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
@@ -205,6 +206,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
             and row.due_date is not None
             and meeting.date <= row.due_date <= due_until
         ],
+        engagements=engagements_for_pack(meeting, previous, cutoff),
     )
 
 
@@ -247,3 +249,40 @@ def meetings_by_board(board_id=None):
     if board_id:
         meetings = meetings.filter(board_id=board_id)
     return meetings.order_by("-date", "board__name")
+
+
+def _engagements():
+    return Engagement.objects.select_related("recorded_by").prefetch_related(
+        "priorities", Prefetch("actions", queryset=Action.objects.select_related("priority"))
+    )
+
+
+def engagements_for_pack(
+    meeting: Meeting, previous: Meeting | None, cutoff: datetime.datetime
+) -> list[Engagement]:
+    """Engagements about the meeting's plan since the previous meeting (all before it when
+    there is none), recorded before the meeting day ended, oldest first."""
+    engagements = _engagements().filter(
+        strategy_id=meeting.strategy_id, date__lte=meeting.date, recorded_at__lt=cutoff
+    )
+    if previous is not None:
+        engagements = engagements.filter(date__gt=previous.date)
+    return list(engagements.order_by("date", "pk"))
+
+
+def engagements_for_action(action) -> list[Engagement]:
+    """The engagements that shaped an action or its priority, newest first: three queries."""
+    return list(
+        Engagement.objects.filter(Q(actions=action) | Q(priorities=action.priority_id))
+        .distinct()
+        .prefetch_related("priorities", "actions")
+        .order_by("-date", "-pk")
+    )
+
+
+def engagement_list(strategy_id=None):
+    """Engagements, newest first, with their plan and links."""
+    engagements = _engagements().select_related("strategy__area")
+    if strategy_id:
+        engagements = engagements.filter(strategy_id=strategy_id)
+    return engagements.order_by("-date", "-pk")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
+    path("public/", include("public.urls")),
+    path("publishing/", include("public.publishing_urls")),
     path("", officer.home, name="home"),
     path("", include("actions.urls")),
 ]

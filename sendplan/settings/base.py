@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "priorities",
     "actions",
     "governance",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,19 @@ SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.
 SENDPLAN_DUE_SOON_DAYS = int(os.environ.get("SENDPLAN_DUE_SOON_DAYS", "90"))
+
+# The public pages (public/) are cached whole for this long: a change a plan admin
+# publishes shows within it. Each process keeps its own local-memory cache; with several
+# app servers a shared cache (Redis, memcached) may be named here instead.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("SENDPLAN_PUBLIC_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -20,6 +20,7 @@ from governance.models import Board
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
 from priorities.services import plan_import
+from public.demo import load_public_demo
 from sendplan import roles
 from sendplan.audit import save_with_history
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         load_governance_demo(
             plan_admin=plan_admin, board_member=users["board"], officer=users["officer"]
         )
+        load_public_demo(plan_admin=plan_admin, officer=users["officer"])
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for username, full_name, role, password, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<13} {username:<10} password: {password}   ({full_name})")
