@@ -75,6 +75,9 @@ def test_print_leaves_out_the_header_and_contents(page, live_server, demo):
     expect(page.locator("header")).to_be_hidden()
     expect(page.get_by_role("navigation", name="On this page")).to_be_hidden()
     expect(page.get_by_role("heading", name="You said, we did")).to_be_visible()
+    expect(page.locator("#priority-1 .govuk-details__text")).to_be_hidden()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    expect(page.locator("#priority-1 .govuk-details__text")).to_be_visible()
 
 
 def test_a_plan_admin_approves_the_officers_draft_and_it_appears(

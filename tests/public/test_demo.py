@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from governance.models import Engagement
+from governance.models import Engagement, Meeting
+from governance.selectors import board_pack
 from priorities.models import Strategy
 from public.models import ActionPublication, PriorityPublication
 
@@ -41,3 +42,9 @@ def test_loading_the_demo_twice_adds_nothing(demo):
     assert [m.history.count() for m in (PriorityPublication, ActionPublication, Engagement)] == (
         counts
     )
+
+
+def test_the_last_board_pack_lists_the_forum_meeting_since_the_previous_meeting(demo):
+    meeting = Meeting.objects.filter(board__area__name="Medway", minutes__gt="").latest()
+    titles = [engagement.title for engagement in board_pack(meeting).engagements]
+    assert titles == ["Forum meeting on assessment waiting times"]
