@@ -1,11 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def _ensure_role_groups(**kwargs):
-    from sendplan.roles import ensure_role_groups
-
-    ensure_role_groups()
 
 
 class GovernanceConfig(AppConfig):
@@ -17,6 +10,4 @@ class GovernanceConfig(AppConfig):
 
         from .audit import apply_history_stamp
 
-        # The last app in INSTALLED_APPS: by its post_migrate every permission exists.
-        post_migrate.connect(_ensure_role_groups, sender=self)
         pre_create_historical_record.connect(apply_history_stamp)

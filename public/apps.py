@@ -13,6 +13,6 @@ class PublicConfig(AppConfig):
     verbose_name = "Public pages"
 
     def ready(self):
-        # Now the last app in INSTALLED_APPS: by its post_migrate the public pages'
-        # permissions exist, so the plan admins' group can be given them.
+        # The last app whose permissions the roles name: by its post_migrate they all
+        # exist, so every role group can be given its permissions.
         post_migrate.connect(_ensure_role_groups, sender=self)
