@@ -5,14 +5,21 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules, services
+from . import rules
 from .choices import Rag, Status
 from .models import Action, Milestone, Owner, OwnerHolder, ProgressUpdate
-from .resources import PlanCSV, PlanJSON, PlanResource, PlanXLSX
-from .selectors import action_status_timeline
+from .selectors.history import action_status_timeline
+from .services.actions import (
+    ACTION_CONTENT_FIELDS,
+    FIELDS_NEEDING_REASON,
+    action_bulk_update,
+    action_delete,
+    action_prepare,
+    action_save,
+)
+from .services.owners import action_set_owners, owner_save, owner_spelling_errors
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -46,7 +53,7 @@ class ActionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["priority", "reference", *services.ACTION_CONTENT_FIELDS]
+        fields = ["priority", "reference", *ACTION_CONTENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,10 +68,10 @@ class ActionAdminForm(forms.ModelForm):
         old = Action.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
         reason = self.cleaned_data.get("change_reason", "")
         try:
-            services.action_prepare(old=old, action=self.instance, reason=reason)
+            action_prepare(old=old, action=self.instance, reason=reason)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                if field in services.FIELDS_NEEDING_REASON:
+                if field in FIELDS_NEEDING_REASON:
                     self.add_error("change_reason", messages)
                 self.add_error(field if field in self.fields else None, messages)
 
@@ -93,10 +100,7 @@ class BulkUpdateForm(ActionForm):
 
 
 @admin.register(Action)
-class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
-    # Export takes the list's filters and search, in the layout the importer reads.
-    resource_classes = [PlanResource]
-    export_formats = [PlanXLSX, PlanCSV, PlanJSON]
+class ActionAdmin(SimpleHistoryAdmin):
     form = ActionAdminForm
     action_form = BulkUpdateForm
     list_display = [
@@ -162,8 +166,8 @@ class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason", "")
-        services.action_save(action=obj, user=request.user, reason=reason)
-        services.action_set_owners(
+        action_save(action=obj, user=request.user, reason=reason)
+        action_set_owners(
             action=obj,
             owners=list(form.cleaned_data["owner_list"]),
             user=request.user,
@@ -179,38 +183,36 @@ class ActionAdmin(ExportMixin, SimpleHistoryAdmin):
             deleted.delete()
 
     def delete_model(self, request, obj):
-        services.action_delete(action=obj, user=request.user)
+        action_delete(action=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for action in queryset:
-            services.action_delete(action=action, user=request.user)
+            action_delete(action=action, user=request.user)
 
-    def _bulk_update(self, request, queryset, **values):
+    @admin.action(description="Set status of selected actions", permissions=["change"])
+    def set_status(self, request, queryset):
+        self._bulk_set(request, queryset, "status", Status, "Choose a status to set.")
+
+    @admin.action(description="Set RAG rating of selected actions", permissions=["change"])
+    def set_rag(self, request, queryset):
+        self._bulk_set(request, queryset, "rag", Rag, "Choose a RAG rating to set.")
+
+    def _bulk_set(self, request, queryset, field: str, choices, missing: str):
+        """Set one field of the selected actions to the value chosen beside the action menu."""
+        # "" is a RAG rating (not rated), so the menus' "nothing chosen" is "-" or "".
+        value = request.POST.get(field, "-")
+        if value not in choices.values:
+            self.message_user(request, missing, messages.ERROR)
+            return
         note = request.POST.get("note", "").strip()
         try:
-            count = services.action_bulk_update(
-                actions=queryset, user=request.user, reason=note, **values
+            count = action_bulk_update(
+                actions=queryset, user=request.user, reason=note, **{field: value}
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
         self.message_user(request, f"{count} action(s) changed; each change is in its history.")
-
-    @admin.action(description="Set status of selected actions", permissions=["change"])
-    def set_status(self, request, queryset):
-        status = request.POST.get("status", "")
-        if status not in Status.values:
-            self.message_user(request, "Choose a status to set.", messages.ERROR)
-            return
-        self._bulk_update(request, queryset, status=status)
-
-    @admin.action(description="Set RAG rating of selected actions", permissions=["change"])
-    def set_rag(self, request, queryset):
-        rag = request.POST.get("rag", "-")
-        if rag not in Rag.values:
-            self.message_user(request, "Choose a RAG rating to set.", messages.ERROR)
-            return
-        self._bulk_update(request, queryset, rag=rag)
 
 
 class OwnerHolderInline(admin.TabularInline):
@@ -227,7 +229,7 @@ class OwnerAdminForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if self.instance.area_id:
-            for field, message in services.owner_spelling_errors(self.instance).items():
+            for field, message in owner_spelling_errors(self.instance).items():
                 self.add_error(field, message)
 
 
@@ -244,4 +246,4 @@ class OwnerAdmin(SimpleHistoryAdmin):
         return ", ".join(obj.alias_list)
 
     def save_model(self, request, obj, form, change):
-        services.owner_save(owner=obj, user=request.user)
+        owner_save(owner=obj, user=request.user)

@@ -35,6 +35,10 @@ RAG_COLOURS = {
     Rag.GREEN: "green",
 }
 
+# The action list's filter value for "no RAG rating", which is stored as "" (and "" in a
+# filter means "any").
+RAG_NOT_RATED = "not_rated"
+
 
 class Organisation(models.TextChoices):
     UNKNOWN = "", "Not recorded"

@@ -6,9 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from .choices import Rag, Status
+from .choices import RAG_NOT_RATED, Rag, Status
 from .models import Owner
-from .selectors import RAG_NOT_RATED
 
 PERCENT_MESSAGE = "Enter percent complete as a whole number from 0 to 100, like 40."
 STALE_DAYS_MESSAGE = "Enter a number of days from 1 to 3650, like 60."
@@ -57,9 +56,6 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    # Fields the service reports errors on, in the order the page shows them.
-    SERVICE_FIELDS = ("status", "rag", "percent_complete", "note")
 
 
 class ActionFilterForm(forms.Form):

@@ -11,5 +11,4 @@ urlpatterns = [
     path("plans/<int:pk>/", board.dashboard, name="dashboard"),
     path("plans/<int:pk>/changes/", board.changes_since, name="changes"),
     path("plans/<int:pk>/actions/", board.action_list, name="list"),
-    path("plans/<int:pk>/actions.csv", board.action_list_csv, name="list_csv"),
 ]

@@ -93,10 +93,10 @@ def phase(name: str, path: Path) -> None:
     """Run one phase in this process; print name, rows, seconds, CPU, history rows, MiB."""
     from django.contrib.auth.models import User
 
-    from actions.appendix import read_plan
     from actions.models import Action
-    from actions.resources import export_plan
-    from priorities.services import plan_import
+    from planfile.exporter import export_plan
+    from planfile.importer import plan_import
+    from planfile.layout import read_plan
 
     data = path.read_bytes()
     reason = f"Imported from {path.name}"

@@ -8,6 +8,7 @@ from sendplan.audit import delete_with_history, save_with_history
 from . import services
 from .choices import EngagementGroup
 from .models import Board, BoardMembership, Decision, Engagement, Meeting, Review
+from .selectors import DECISION_TEXT_FIELDS
 
 
 def _save_formset_with_history(request, formset, **defaults) -> None:
@@ -111,15 +112,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "date", "decision_maker", "status", "is_key_decision"]
     list_filter = ["area", "status", "is_key_decision", "delegated_by"]
     list_select_related = ["area"]
-    search_fields = [
-        "number",
-        "title",
-        "decision_maker",
-        "delegation",
-        "decision",
-        "reasons",
-        "options_rejected",
-    ]
+    search_fields = DECISION_TEXT_FIELDS
     date_hierarchy = "date"
     autocomplete_fields = ["actions"]
     fieldsets = [

@@ -11,6 +11,7 @@ memberships and decisions are added when missing.
 """
 
 import datetime
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db.models.signals import pre_save
@@ -18,12 +19,11 @@ from django.utils import timezone
 
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.services import action_update_progress
+from actions.services.actions import action_update_progress
 from priorities.models import LocalArea, Strategy
-from priorities.services import plan_import
+from sendplan.audit import history_stamped
 
 from . import services
-from .audit import history_stamped
 from .choices import BoardKind, DecisionStatus
 from .models import Board, Decision, Meeting, Review
 
@@ -232,18 +232,20 @@ def _as_if_at(when: datetime.datetime):
             pre_save.disconnect(backdate, sender=model)
 
 
-def load_governance_demo(*, plan_admin, board_member, officer) -> None:
+def load_governance_demo(*, plan_admin, board_member, officer, import_plan: Callable) -> None:
+    """The board's story; ``import_plan`` is the plan file's ``plan_import``, which this
+    app sits below, called once to write the plan the board reviews."""
     medway = LocalArea.objects.get(name="Medway")
     board = Board.objects.get(area=medway, kind=BoardKind.PARTNERSHIP)
     services.board_member_add(board=board, member=board_member, user=plan_admin, role="Member")
     strategy = Strategy.objects.get(area=medway, title=STRATEGY)
     if not Action.objects.filter(priority__strategy=strategy).exists():
-        _dated_story(board, strategy, plan_admin, board_member, officer)
+        _dated_story(board, strategy, plan_admin, board_member, officer, import_plan)
     for values in DECISIONS:
         _decision(values, plan_admin)
 
 
-def _dated_story(board, strategy, plan_admin, board_member, officer) -> None:
+def _dated_story(board, strategy, plan_admin, board_member, officer, import_plan) -> None:
     today = timezone.localdate()
 
     def at(days: int, hour: int = 10) -> datetime.datetime:
@@ -251,7 +253,7 @@ def _dated_story(board, strategy, plan_admin, board_member, officer) -> None:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
     with _as_if_at(at(PLAN_WRITTEN)):
-        plan_import(
+        import_plan(
             area_name=board.area.name,
             strategy_title=strategy.title,
             file_name="joint-send-strategy-2022-25-action-plan.tsv",

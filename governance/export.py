@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from actions.choices import Rag, Status
+from sendplan.spreadsheets import text_cell
 
 from .selectors import BoardPack
 
@@ -33,10 +34,7 @@ def _sheet(
 ) -> None:
     sheet = workbook.create_sheet(title)
     for row in [*([line] for line in heading), header, *rows]:
-        sheet.append([_text(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f": text that looks like a formula stays text
+        sheet.append([text_cell(sheet, _text(value)) for value in row])
     header_row = len(heading) + 1
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)

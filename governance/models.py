@@ -92,6 +92,10 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("governance:meeting_pack", args=[self.pk])
 
+    def monitors(self, priority) -> bool:
+        """Whether the priority is of the plan this meeting monitors."""
+        return priority.strategy_id == self.strategy_id
+
     def clean(self):
         if self.strategy_id and self.board_id and self.strategy.area_id != self.board.area_id:
             raise ValidationError({"strategy": "Choose a strategy of the board's own area."})

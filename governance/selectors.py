@@ -9,13 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors import PlanChange, status_changes_since
+from actions.selectors.history import PlanChange, status_changes_since
 from priorities.models import Priority
 
 from .models import Decision, Engagement, Meeting, Review
@@ -38,39 +39,41 @@ def meeting_priorities(meeting: Meeting):
     return Priority.objects.filter(strategy_id=meeting.strategy_id)
 
 
-def actions_as_at(*, scope: Q, cutoff: datetime.datetime) -> list:
-    """Each action in scope as its latest history row before the cutoff showed it.
+def actions_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
+    """Each action of the plan as its latest history row before the cutoff showed it.
 
     Actions created after the cutoff have no such row; those whose latest row is their
-    deletion had gone. Each row also carries when the action was first recorded and its
-    last progress update before the cutoff. One query: the rest are correlated subqueries.
+    deletion had gone, and those whose latest row puts them in another plan had moved.
+    Each row also carries when the action was first recorded and its last progress update
+    before the cutoff. One query, reading only the history of actions that were ever in
+    the plan (not every area's), numbering each action's rows newest first.
     """
     history = Action.history.model
-    same_action = history.objects.filter(id=OuterRef("id"))
-    latest = same_action.filter(history_date__lt=cutoff).order_by("-history_date", "-history_id")
+    ever_in_plan = history.objects.filter(priority__strategy_id=strategy_id).values("id")
     last_update = ProgressUpdate.history.filter(
         action_id=OuterRef("id"), history_type="+", history_date__lt=cutoff
     ).order_by("-history_date")
-    return list(
-        history.objects.filter(
-            scope, history_date__lt=cutoff, history_id=Subquery(latest.values("history_id")[:1])
-        )
-        .exclude(history_type="-")
+    newest_first = [F("history_date").desc(), F("history_id").desc()]
+    rows = (
+        history.objects.filter(id__in=ever_in_plan, history_date__lt=cutoff)
         .annotate(
-            first_recorded=Subquery(
-                same_action.order_by("history_date").values("history_date")[:1]
-            ),
+            newest=Window(RowNumber(), partition_by=[F("id")], order_by=newest_first),
+            first_recorded=Window(Min("history_date"), partition_by=[F("id")]),
             last_update=Subquery(last_update.values("history_date")[:1]),
         )
+        .filter(newest=1)
         .select_related("priority")
         .order_by("priority__order", "priority__number", "order", "id")
     )
+    return [
+        row for row in rows if row.history_type != "-" and row.priority.strategy_id == strategy_id
+    ]
 
 
 def changes_between(meeting: Meeting, previous: Meeting | None) -> list[PlanChange]:
     """Status and RAG changes from the end of the previous meeting's day to the end of this one's.
 
-    Oldest first, each with who made it, when and why (actions.selectors reads them).
+    Oldest first, each with who made it, when and why (actions/selectors/history.py reads them).
     """
     if previous is None:
         return []
@@ -171,11 +174,10 @@ def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
 def board_pack(meeting: Meeting) -> BoardPack:
     """Everything the board reads for one meeting, as the plan stood at the end of its day."""
     cutoff = meeting_cutoff(meeting)
-    scope = meeting_scope(meeting)
     same_board = Meeting.objects.filter(board_id=meeting.board_id).exclude(pk=meeting.pk)
     previous = same_board.filter(date__lt=meeting.date).order_by("-date").first()
     next_meeting = same_board.filter(date__gt=meeting.date).order_by("date").first()
-    actions = actions_as_at(scope=scope, cutoff=cutoff)
+    actions = actions_as_at(strategy_id=meeting.strategy_id, cutoff=cutoff)
     summary, totals = plan_summary(actions)
     due_until = (
         next_meeting.date
@@ -210,7 +212,8 @@ def board_pack(meeting: Meeting) -> BoardPack:
     )
 
 
-DECISION_SEARCH_FIELDS = [
+# What a decision is found by: the admin's search, and the decision log's with its lead officer.
+DECISION_TEXT_FIELDS = [
     "number",
     "title",
     "decision_maker",
@@ -218,8 +221,8 @@ DECISION_SEARCH_FIELDS = [
     "decision",
     "reasons",
     "options_rejected",
-    "lead_officer",
 ]
+DECISION_SEARCH_FIELDS = [*DECISION_TEXT_FIELDS, "lead_officer"]
 
 
 def decision_search(

@@ -5,24 +5,22 @@ reason on each history row. ``user=None`` means a management command run by an o
 """
 
 import datetime
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from actions.models import Action
-from actions.services import action_create_follow_up
+from actions.services.actions import action_create_follow_up
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import (
-    can_manage_governance,
     can_publish_public_text,
     can_record_engagement,
     can_review_at,
+    require_governance_manager,
 )
 
 from .models import Board, BoardMembership, Decision, Engagement, Meeting, Review
@@ -37,15 +35,10 @@ class FollowUp:
     due_date: datetime.date
 
 
-def _require_manager(user) -> None:
-    if user is not None and not can_manage_governance(user):
-        raise PermissionDenied("Only plan administrators can change meetings and decisions.")
-
-
 @transaction.atomic
 def board_member_add(*, board: Board, member, user, role: str = "", reason: str = ""):
     """Seat a user on a board (or change their role on it); returns the membership."""
-    _require_manager(user)
+    require_governance_manager(user)
     membership = BoardMembership.objects.filter(board=board, user=member).first()
     if membership is None:
         membership = BoardMembership(board=board, user=member)
@@ -58,14 +51,15 @@ def board_member_add(*, board: Board, member, user, role: str = "", reason: str 
 
 @transaction.atomic
 def board_member_remove(*, board: Board, member, user, reason: str = "") -> None:
-    _require_manager(user)
-    for membership in BoardMembership.objects.filter(board=board, user=member):
-        delete_with_history(membership, user=user, reason=reason)
+    require_governance_manager(user)
+    delete_with_history(
+        *BoardMembership.objects.filter(board=board, user=member), user=user, reason=reason
+    )
 
 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
-    _require_manager(user)
+    require_governance_manager(user)
     save_with_history(meeting, user=user, reason=reason)
     return meeting
 
@@ -73,10 +67,8 @@ def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, user, reason: str = "") -> None:
     """Delete a meeting entered in error; its reviews go with it, their history stays."""
-    _require_manager(user)
-    for review in meeting.reviews.all():
-        delete_with_history(review, user=user, reason=reason)
-    delete_with_history(meeting, user=user, reason=reason)
+    require_governance_manager(user)
+    delete_with_history(*meeting.reviews.all(), meeting, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -84,7 +76,7 @@ def decision_save(
     *, decision: Decision, user, actions: list[Action] | None = None, reason: str = ""
 ) -> Decision:
     """Create or change a decision; ``actions``, when given, become exactly its linked actions."""
-    _require_manager(user)
+    require_governance_manager(user)
     save_with_history(decision, user=user, reason=reason)
     if actions is not None:
         decision.actions.set(actions)
@@ -106,16 +98,6 @@ def review_record(
     """Record the board's review of an action or a priority, creating its follow-up actions."""
     if not can_review_at(user, meeting):
         raise PermissionDenied("Only members of this board and plan administrators can review.")
-    if errors := review_errors(
-        meeting=meeting,
-        priority=priority,
-        comment=comment,
-        recommendation=recommendation,
-        rag=rag,
-        follow_ups=follow_ups,
-    ):
-        raise ValidationError(errors)
-    reason = f"Review at the {meeting.board.name} meeting of {meeting.date:%d/%m/%Y}"
     review = Review(
         meeting=meeting,
         priority=priority,
@@ -125,33 +107,35 @@ def review_record(
         recommendation=recommendation.strip(),
         recorded_by=user,
     )
+    if errors := review_errors(review, follow_ups=follow_ups):
+        raise ValidationError(errors)
+    reason = f"Review at the {meeting.board.name} meeting of {meeting.date:%d/%m/%Y}"
     save_with_history(review, user=user, reason=reason)
     if follow_ups:
-        subject = f"review of {review.subject_reference}"
-        created = [
-            _create_follow_up(
-                priority=priority, follow_up=f, user=user, reason=f"Follow-up from the {subject}"
+        reason = f"Follow-up from the review of {review.subject_reference}"
+        review.follow_ups.add(
+            *(
+                action_create_follow_up(
+                    meeting=meeting,
+                    priority=priority,
+                    text=follow_up.text.strip(),
+                    owner_name=follow_up.owner_name.strip(),
+                    due_date=follow_up.due_date,
+                    user=user,
+                    reason=reason,
+                )
+                for follow_up in follow_ups
             )
-            for f in follow_ups
-        ]
-        review.follow_ups.add(*created)
+        )
     return review
 
 
-def review_errors(
-    *,
-    meeting: Meeting,
-    priority: Priority,
-    rag: str,
-    comment: str,
-    recommendation: str,
-    follow_ups: Sequence[FollowUp],
-) -> dict[str, str]:
+def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str, str]:
     """What makes a review unusable, by field name: nothing said, or the wrong plan."""
     errors = {}
-    if priority.strategy_id != meeting.strategy_id:
+    if not review.meeting.monitors(review.priority):
         errors["priority"] = "Choose a priority of the plan this meeting monitors."
-    if not (rag or comment.strip() or recommendation.strip() or follow_ups):
+    if not (review.rag or review.comment or review.recommendation or follow_ups):
         errors["comment"] = (
             "Give the board's RAG rating, a comment, a recommendation or a follow-up action."
         )
@@ -159,35 +143,6 @@ def review_errors(
         if not (follow_up.text.strip() and follow_up.owner_name.strip() and follow_up.due_date):
             errors["follow_ups"] = "Give each follow-up action its text, owner and due date."
     return errors
-
-
-def _create_follow_up(*, priority: Priority, follow_up: FollowUp, user, reason: str) -> Action:
-    reference, order = next_action_reference(priority)
-    return action_create_follow_up(
-        priority=priority,
-        reference=reference,
-        order=order,
-        text=follow_up.text.strip(),
-        owner_name=follow_up.owner_name.strip(),
-        due_date=follow_up.due_date,
-        user=user,
-        reason=reason,
-    )
-
-
-def next_action_reference(priority: Priority) -> tuple[str, int]:
-    """The next free "N.M" reference of the priority, and the order that puts it last.
-
-    References once used, even by a since-deleted action, stay retired, so a reference
-    read in an old board pack never comes to mean another action. Locks the priority so
-    two reviews saved at once cannot take the same reference.
-    """
-    Priority.objects.select_for_update().get(pk=priority.pk)
-    pattern = re.compile(rf"^{priority.number}\.(\d+)$")
-    used = Action.history.filter(priority_id=priority.pk).values_list("reference", flat=True)
-    numbers = [int(match[1]) for reference in used if (match := pattern.match(reference))]
-    last_order = Action.objects.filter(priority=priority).aggregate(Max("order"))["order__max"]
-    return f"{priority.number}.{max(numbers, default=0) + 1}", (last_order or 0) + 1
 
 
 # What "You said, we did" shows: a change to any of these needs a plan admin's approval again.

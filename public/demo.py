@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from actions.models import Action
 from governance import services as governance_services
-from governance.audit import history_stamped
 from governance.choices import EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Engagement
 from priorities.models import Priority, Strategy
+from sendplan.audit import history_stamped
 
 from . import services
 from .choices import PublicStatus

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from actions.resources import escape_for_csv
+from sendplan.spreadsheets import escape_formula
 
 from .selectors import PublicPlan
 
@@ -40,7 +40,7 @@ def plan_csv(plan: PublicPlan) -> bytes:
                 if action
                 else ["", "", "", ""]
             )
-            writer.writerow([escape_for_csv(cell) for cell in row + about])
+            writer.writerow([escape_formula(cell) for cell in row + about])
     return out.getvalue().encode("utf-8-sig")
 
 

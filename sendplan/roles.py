@@ -5,6 +5,7 @@ in the admin; the checks below ask for permissions, never for group names.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 
 OFFICER = "Officer"
 BOARD_MEMBER = "Board member"
@@ -152,3 +153,21 @@ def role_names(user) -> list[str]:
     """The user's roles, to show who they are signed in as; never use this for a check."""
     names = set(user.groups.values_list("name", flat=True))
     return [role for role in ROLE_PERMISSIONS if role in names]
+
+
+def _require(user, allowed, message: str) -> None:
+    # None is an operator's command run on the server, which may do anything.
+    if user is not None and not allowed(user):
+        raise PermissionDenied(message)
+
+
+def require_plan_editor(user) -> None:
+    """The plan's services' check."""
+    _require(user, can_edit_plan, "Only plan administrators can change the plan.")
+
+
+def require_governance_manager(user) -> None:
+    """The governance services' check."""
+    _require(
+        user, can_manage_governance, "Only plan administrators can change meetings and decisions."
+    )

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actions import urls as actions_urls
 from actions.views import officer
+from planfile import urls as planfile_urls
 
 admin.site.site_header = "sendplan administration"
 admin.site.site_title = "sendplan"
@@ -16,5 +18,9 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("publishing/", include("public.publishing_urls")),
     path("", officer.home, name="home"),
-    path("", include("actions.urls")),
+    # The plan file's CSV download belongs with the action list: one "actions:" namespace.
+    path(
+        "",
+        include((actions_urls.urlpatterns + planfile_urls.urlpatterns, actions_urls.app_name)),
+    ),
 ]

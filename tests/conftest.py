@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 
 from actions.models import Action, Owner, OwnerHolder
+from actions.services.actions import action_update_progress
 from priorities.models import LocalArea, Priority, Strategy
 from sendplan import roles
 
@@ -19,6 +20,12 @@ def make_user(username: str, group: str) -> User:
     user = User.objects.create_user(username, password="pw", first_name=username.title())
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def update_progress(action, user, status, *, rag="", percent=0, note="", **more):
+    """An owner's progress update, with what their page sends."""
+    values = {"status": status, "rag": rag, "percent_complete": percent, "note": note}
+    return action_update_progress(action=action, user=user, **values, **more)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -55,3 +57,13 @@ def test_no_database_url_means_the_sqlite_file_in_the_project():
     show = "from django.db import connection as c; print(c.vendor, c.settings_dict['NAME'])"
     result = run_manage("shell", "-c", show, unset={"DATABASE_URL"})
     assert result.stdout.split()[-2:] == ["sqlite", str(ROOT / "db.sqlite3")], result.stderr
+
+
+def test_postgresql_connections_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -1,1 +1,1 @@
-"""The officer and board pages: thin views over actions.selectors and actions.services."""
+"""The officer and board pages: thin views over actions/selectors and actions/services."""

@@ -1,33 +1,19 @@
-"""The board's pages: plans, a plan's dashboard, what changed since a date, the action list."""
+"""The board's pages: plans, a plan's dashboard, what changed since a date, the action list.
+
+The action list's CSV download is the plan file's (planfile/views.py).
+"""
 
 from datetime import datetime, time
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from priorities.models import Strategy
 
-from .. import selectors
 from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
-from ..resources import PlanCSV, PlanResource
+from ..selectors import history, pages
 from .access import plan_reader_required
-
-
-class _PlanResourceInOneRead(PlanResource):
-    """The plan's export layout, read in one query (and its prefetches) rather than pages of
-    100 rows, so that the download's query count does not grow with the plan."""
-
-    def iter_queryset(self, queryset):
-        yield from queryset
-
-
-def _plan_csv(actions) -> bytes:
-    # A byte order mark makes Excel read the file as UTF-8, as resources.export_plan does.
-    dataset = _PlanResourceInOneRead().export(queryset=actions)
-    return PlanCSV().export_data(dataset).encode("utf-8-sig")
 
 
 def _strategy(pk: int) -> Strategy:
@@ -37,7 +23,7 @@ def _strategy(pk: int) -> Strategy:
 @plan_reader_required
 def strategy_list(request):
     return render(
-        request, "actions/strategy_list.html", {"strategies": selectors.strategies_with_counts()}
+        request, "actions/strategy_list.html", {"strategies": pages.strategies_with_counts()}
     )
 
 
@@ -57,8 +43,8 @@ def dashboard(request, pk: int):
             "strategy": strategy,
             "today": today,
             "stale_form": stale_form,
-            "dashboard": selectors.dashboard_for_strategy(strategy, today, stale_days),
-            "completion": selectors.completion_over_time(strategy, today),
+            "dashboard": pages.dashboard_for_strategy(strategy, today, stale_days),
+            "completion": history.completion_over_time(strategy, today),
         },
     )
 
@@ -77,7 +63,7 @@ def changes_since(request, pk: int):
     changes = None
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
-        changes = selectors.status_changes_since(strategy, start)
+        changes = history.status_changes_since(strategy, start)
     return render(
         request,
         "actions/changes.html",
@@ -91,25 +77,10 @@ def action_list(request, pk: int):
     form = ActionFilterForm(request.GET, strategy=strategy)
     actions = None
     if form.is_valid():
-        actions = selectors.action_list(strategy, form.cleaned_data, timezone.localdate())
+        actions = pages.action_list(strategy, form.cleaned_data, timezone.localdate())
     return render(
         request,
         "actions/action_list.html",
         {"strategy": strategy, "form": form, "actions": actions},
         status=200 if actions is not None else 400,
     )
-
-
-@plan_reader_required
-def action_list_csv(request, pk: int):
-    """The filtered list in the plan's spreadsheet layout, which re-imports unchanged."""
-    strategy = _strategy(pk)
-    form = ActionFilterForm(request.GET, strategy=strategy)
-    if not form.is_valid():
-        # The list page explains what is wrong with the filters.
-        return redirect(f"{reverse('actions:list', args=[pk])}?{request.GET.urlencode()}")
-    actions = selectors.filter_actions(strategy, form.cleaned_data, timezone.localdate())
-    response = HttpResponse(_plan_csv(actions), content_type="text/csv; charset=utf-8")
-    filename = f"actions-{strategy.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from sendplan import roles
 
-from .. import selectors, services
 from ..forms import ProgressForm
 from ..models import Action
+from ..selectors import history, pages
+from ..services.actions import ActionChangedMeanwhile, action_update_progress
 from .access import plan_reader_required
 
 
@@ -18,15 +19,13 @@ def home(request):
     """Officers land on their actions; board members, who update none, on the plans."""
     if not roles.can_update_own_actions(request.user):
         return redirect("actions:strategies")
-    return render(
-        request, "actions/my_actions.html", {"groups": selectors.my_actions(request.user)}
-    )
+    return render(request, "actions/my_actions.html", {"groups": pages.my_actions(request.user)})
 
 
 @plan_reader_required
 def action_detail(request, pk: int):
     try:
-        action = selectors.action_for_page(pk)
+        action = pages.action_for_page(pk)
     except Action.DoesNotExist as missing:
         raise Http404("No such action.") from missing
     return render(
@@ -34,7 +33,7 @@ def action_detail(request, pk: int):
         "actions/action_detail.html",
         {
             "action": action,
-            "timeline": selectors.action_status_timeline(action),
+            "timeline": history.action_status_timeline(action),
             "can_update": roles.can_update_action(request.user, action),
         },
     )
@@ -54,7 +53,7 @@ def action_update(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.action_update_progress(
+                action_update_progress(
                     action=action,
                     user=request.user,
                     status=data["status"],
@@ -63,9 +62,9 @@ def action_update(request, pk: int):
                     note=data["note"],
                     seen_version=data["seen_version"],
                 )
-            except services.ActionChangedMeanwhile as changed:
+            except ActionChangedMeanwhile as changed:
                 action = changed.action
-                changed_meanwhile = selectors.changes_made_meanwhile(action, changed.changes)
+                changed_meanwhile = history.changes_made_meanwhile(action, changed.changes)
                 # Their values again, against the version they have now been shown.
                 form = ProgressForm(initial={**data, "seen_version": action.version})
             except ValidationError as invalid:

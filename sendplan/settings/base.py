@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "actions",
     "governance",
     "public",
+    "planfile",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A history read over many areas can cross jit_above_cost and spend longer compiling
+    # than running; our queries are short and indexed (docs/decisions/0005).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,7 +123,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: it deletes a leading "=", losing text.
-# actions/resources.py escapes formula-like cells so that they re-import as written.
+# sendplan/spreadsheets.py escapes formula-like cells so that they re-import as written.
 
 # Largest action plan file an admin may upload or the command will read.
 SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))

@@ -105,8 +105,8 @@ def test_bulk_set_status_records_history_per_action(admin_client, priority, plan
         )
 
 
-def test_bulk_set_status_without_reason_changes_nothing(admin_client, action):
-    admin_client.post(
+def test_bulk_set_status_without_reason_says_why_and_changes_nothing(admin_client, action):
+    response = admin_client.post(
         reverse("admin:actions_action_changelist"),
         {
             "action": "set_status",
@@ -114,9 +114,14 @@ def test_bulk_set_status_without_reason_changes_nothing(admin_client, action):
             "status": "completed",
             "rag": "-",
         },
+        follow=True,
     )
+    page = response.content.decode()
+    assert "Give a reason for changing the status." in page
+    assert "action(s) changed" not in page
     action.refresh_from_db()
-    assert action.status == Status.NOT_STARTED
+    assert (action.status, action.version) == (Status.NOT_STARTED, 1)
+    assert action.history.count() == 1
 
 
 def test_admin_delete_keeps_history_with_the_user(admin_client, action, plan_admin):

@@ -10,12 +10,12 @@ from django.utils import timezone
 from actions import rules
 from actions.choices import Status
 from actions.models import Action, ProgressUpdate
-from actions.selectors import dashboard_for_strategy, filter_actions
-from actions.services import action_save
+from actions.selectors.pages import dashboard_for_strategy, filter_actions
+from actions.services.actions import action_save
 from governance.models import Board, Meeting
 from governance.selectors import board_pack
+from planfile.importer import plan_import
 from priorities.models import Strategy
-from priorities.services import plan_import
 from tests.seed import SEED
 
 TODAY = datetime.date(2026, 11, 29)
@@ -58,7 +58,7 @@ def test_stale_counts_from_the_start_of_the_area_day():
     assert not rules.is_stale(status=Status.COMPLETED, last_activity=just_before, today=TODAY)
 
 
-def test_a_plan_imported_yesterday_is_not_stale(plan_admin):
+def import_seed(plan_admin) -> None:
     plan_import(
         area_name="Medway",
         strategy_title="SEND Strategy 2019-2022",
@@ -66,6 +66,10 @@ def test_a_plan_imported_yesterday_is_not_stale(plan_admin):
         data=SEED.read_bytes(),
         user=plan_admin,
     )
+
+
+def test_a_plan_imported_yesterday_is_not_stale(plan_admin):
+    import_seed(plan_admin)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert Action.objects.count() == 36
     assert not Action.objects.stale(tomorrow).exists()
@@ -75,13 +79,7 @@ def test_a_plan_imported_yesterday_is_not_stale(plan_admin):
 def seed_plan(plan_admin, officer):
     """The seed appendix imported 200 days ago (its 2019-22 deadlines have all passed): two
     actions completed, one due in a week, and recent notes on the first three of priority 1."""
-    plan_import(
-        area_name="Medway",
-        strategy_title="SEND Strategy 2019-2022",
-        file_name=SEED.name,
-        data=SEED.read_bytes(),
-        user=plan_admin,
-    )
+    import_seed(plan_admin)
     strategy = Strategy.objects.get(title="SEND Strategy 2019-2022")
     actions = {a.reference: a for a in Action.objects.filter(priority__strategy=strategy)}
     today = timezone.localdate()

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from governance.audit import history_stamped
 from governance.choices import BoardKind
 from governance.models import Board, BoardMembership, Meeting
+from sendplan.audit import history_stamped
 
 
 def london(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:

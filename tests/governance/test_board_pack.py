@@ -7,11 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions import services as action_services
 from actions.models import Action, ProgressUpdate
+from actions.services.actions import action_delete, action_save, action_update_progress
+from actions.services.owners import action_set_owners
 from governance import services
 from governance.selectors import board_pack
 from governance.services import FollowUp
+from priorities.models import Priority, Strategy
 
 from .conftest import london, on
 
@@ -23,7 +25,7 @@ AFTER = datetime.date(2026, 8, 1)
 
 
 def update(action, user, status, rag, note, percent=0):
-    action_services.action_update_progress(
+    action_update_progress(
         action=action, user=user, status=status, rag=rag, percent_complete=percent, note=note
     )
 
@@ -34,12 +36,12 @@ def plan(priority, owner, officer, plan_admin):
     with on(BEFORE):
         first = Action(priority=priority, reference="1.1", text="Train SENCOs.", order=1)
         first.due_date = datetime.date(2026, 6, 30)
-        action_services.action_save(action=first, user=plan_admin)
-        action_services.action_set_owners(action=first, owners=[owner], user=plan_admin)
+        action_save(action=first, user=plan_admin)
+        action_set_owners(action=first, owners=[owner], user=plan_admin)
         second = Action(priority=priority, reference="1.2", text="Publish guidance.", order=2)
         second.due_date = datetime.date(2026, 9, 30)
-        action_services.action_save(action=second, user=plan_admin)
-        action_services.action_set_owners(action=second, owners=[owner], user=plan_admin)
+        action_save(action=second, user=plan_admin)
+        action_set_owners(action=second, owners=[owner], user=plan_admin)
     with on(FIRST - datetime.timedelta(days=1)):
         update(first, officer, "in_progress", "green", "Started before the first meeting.")
     with on(BETWEEN):
@@ -74,8 +76,8 @@ def test_edits_after_the_meeting_do_not_change_the_pack(plan, meetings, plan_adm
     before = board_pack(meetings[1])
     first.text = "Rewritten after the meeting."
     first.status = "completed"
-    action_services.action_save(action=first, user=plan_admin, reason="Done")
-    action_services.action_delete(action=plan[1], user=plan_admin, reason="Merged")
+    action_save(action=first, user=plan_admin, reason="Done")
+    action_delete(action=plan[1], user=plan_admin, reason="Merged")
     after = board_pack(meetings[1])
     assert [(r.reference, r.text, r.status) for r in after.actions] == [
         (r.reference, r.text, r.status) for r in before.actions
@@ -88,14 +90,25 @@ def test_actions_created_after_or_deleted_before_the_meeting_are_left_out(
 ):
     with on(BETWEEN):
         gone = Action(priority=priority, reference="1.3", text="Dropped.")
-        action_services.action_save(action=gone, user=plan_admin)
-        action_services.action_delete(action=gone, user=plan_admin, reason="Dropped")
+        action_save(action=gone, user=plan_admin)
+        action_delete(action=gone, user=plan_admin, reason="Dropped")
     with on(AFTER):
-        action_services.action_save(
-            action=Action(priority=priority, reference="1.4", text="New."), user=plan_admin
-        )
+        action_save(action=Action(priority=priority, reference="1.4", text="New."), user=plan_admin)
     assert [row.reference for row in board_pack(meetings[1]).actions] == ["1.1", "1.2"]
     assert board_pack(meetings[0]).actions[0].status == "in_progress"
+
+
+def test_an_action_moved_to_another_plan_leaves_the_packs_from_then_on(
+    plan, meetings, strategy, plan_admin
+):
+    other_plan = Strategy.objects.create(area=strategy.area, title="SEND Strategy 2025-28")
+    elsewhere = Priority.objects.create(strategy=other_plan, number=1, title="Inclusion")
+    first, _ = plan
+    with on(BETWEEN):
+        first.priority = elsewhere
+        action_save(action=first, user=plan_admin, reason="Belongs there")
+    assert [row.reference for row in board_pack(meetings[0]).actions] == ["1.1", "1.2"]
+    assert [row.reference for row in board_pack(meetings[1]).actions] == ["1.2"]
 
 
 def test_summary_counts_by_status_and_rag_per_priority(plan, meetings):
@@ -129,7 +142,7 @@ def test_first_meeting_has_no_changes_to_compare(plan, meetings):
 def test_exceptions_are_judged_on_the_meeting_day(plan, meetings, priority, plan_admin):
     with on(BEFORE):
         quiet = Action(priority=priority, reference="1.5", text="Never updated.", order=5)
-        action_services.action_save(action=quiet, user=plan_admin)
+        action_save(action=quiet, user=plan_admin)
     exceptions = {row.action.reference: row.reasons for row in board_pack(meetings[1]).exceptions}
     assert exceptions == {
         "1.1": ["Red", "Overdue"],  # due 30 June, not yet blocked on the day

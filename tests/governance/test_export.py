@@ -4,8 +4,8 @@ from io import BytesIO
 import openpyxl
 from django.urls import reverse
 
-from actions import services as action_services
 from actions.models import Action
+from actions.services.actions import action_save
 from governance.models import Meeting
 
 from .conftest import on
@@ -19,7 +19,7 @@ def test_pack_downloads_as_a_workbook_whose_text_is_never_a_formula(
     with on(DAY - datetime.timedelta(days=3)):
         action = Action(priority=priority, reference="1.1", text='=HYPERLINK("http://x","y")')
         action.rag, action.due_date = "red", DAY
-        action_services.action_save(action=action, user=plan_admin, reason="Imported")
+        action_save(action=action, user=plan_admin, reason="Imported")
     meeting = Meeting.objects.create(board=board, strategy=strategy, date=DAY, title="May")
     client.force_login(board_member)
     response = client.get(reverse("governance:meeting_pack_xlsx", args=[meeting.pk]))

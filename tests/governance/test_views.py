@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions import services as action_services
 from actions.models import Action
+from actions.services.actions import action_save
 from governance.models import Decision, Review
 from governance.services import decision_save
 
@@ -146,7 +146,7 @@ def test_pack_page_query_count_does_not_grow_with_the_plan(
     client.force_login(board_member)
     with on(BEFORE):
         late = Action(priority=priority, reference="1.9", text="Late.", due_date=BETWEEN)
-        action_services.action_save(action=late, user=plan_admin)
+        action_save(action=late, user=plan_admin)
     grow_plan(priority, owner, officer, range(10))
     small = pack_page_queries(client, meeting)
     grow_plan(priority, owner, officer, range(10, 500))

@@ -21,6 +21,19 @@ def days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
+def add_action(priority, reference, status=Status.NOT_STARTED, rag="", due_in=None) -> Action:
+    """An action due in ``due_in`` days (None: no due date), created without the services."""
+    today = timezone.localdate()
+    return Action.objects.create(
+        priority=priority,
+        reference=reference,
+        text=f"Action {reference}",
+        status=status,
+        rag=rag,
+        due_date=None if due_in is None else today + datetime.timedelta(days=due_in),
+    )
+
+
 @pytest.fixture
 def other_owner(area):
     return Owner.objects.create(area=area, name="Head of 0-25 Integrated Service")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner, ProgressUpdate
 from priorities.models import Priority
-from tests.pages.conftest import days_ago
+from tests.pages.conftest import add_action, days_ago
 
 
 def url(strategy, query: str = "") -> str:
@@ -26,19 +26,11 @@ def listed(response) -> list[str]:
 
 @pytest.fixture
 def plan(strategy, priority, owner, area, officer):
-    today = timezone.localdate()
     second = Priority.objects.create(strategy=strategy, number=2, title="Sufficiency")
     education = Owner.objects.create(area=area, name="Head of Education")
 
     def add(priority, reference, owners, status=Status.NOT_STARTED, rag="", due_in=None):
-        action = Action.objects.create(
-            priority=priority,
-            reference=reference,
-            text=f"Action {reference}",
-            status=status,
-            rag=rag,
-            due_date=today + datetime.timedelta(days=due_in) if due_in is not None else None,
-        )
+        action = add_action(priority, reference, status, rag, due_in)
         for position, named in enumerate(owners):
             ActionOwner.objects.create(action=action, owner=named, order=position)
         return action

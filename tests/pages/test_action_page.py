@@ -4,9 +4,9 @@ import datetime
 
 from django.urls import reverse
 
-from actions import services
 from actions.choices import Rag, Status
 from actions.models import Milestone
+from actions.services.actions import action_save, action_update_progress
 from tests.conftest import make_user
 from tests.pages.conftest import count_queries
 
@@ -27,9 +27,9 @@ def test_it_shows_the_action_its_owners_and_its_deadline_as_written(board_client
 
 def test_it_shows_the_derived_due_date_and_how_far_it_slipped(board_client, action, plan_admin):
     action.due_date = datetime.date(2019, 12, 31)
-    services.action_save(action=action, user=plan_admin, reason="Set")
+    action_save(action=action, user=plan_admin, reason="Set")
     action.due_date = datetime.date(2020, 3, 31)
-    services.action_save(action=action, user=plan_admin, reason="Pilot delayed by a term.")
+    action_save(action=action, user=plan_admin, reason="Pilot delayed by a term.")
     text = board_client.get(url(action)).text
     assert "31 March 2020" in text
     assert "First due 31 December 2019: moved 91 days later." in text
@@ -41,7 +41,7 @@ def test_it_shows_milestones_and_progress_updates(board_client, action, officer)
         action=action, text="Survey parents", due_date=datetime.date(2020, 1, 31)
     )
     Milestone.objects.create(action=action, text="Report to the board", done=True)
-    services.action_update_progress(
+    action_update_progress(
         action=action,
         user=officer,
         status=Status.NOT_STARTED,
@@ -62,7 +62,7 @@ def test_its_timeline_shows_every_status_change_with_who_when_and_note(
         (Status.IN_PROGRESS, Rag.GREEN, "Pilot started."),
         (Status.BLOCKED, Rag.RED, "Funding withdrawn."),
     ]:
-        services.action_update_progress(
+        action_update_progress(
             action=action, user=officer, status=status, rag=rag, percent_complete=10, note=note
         )
     timeline = board_client.get(url(action)).text.split('id="timeline-heading"')[1]
@@ -94,7 +94,7 @@ def test_its_query_count_does_not_grow_with_the_plan_or_the_history(
 ):
     small, large = queries_at_10_and_500(officer_client, url(action))
     for number in range(20):
-        services.action_update_progress(
+        action_update_progress(
             action=action,
             user=officer,
             status=Status.IN_PROGRESS if number % 2 else Status.AT_RISK,

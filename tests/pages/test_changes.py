@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import selectors, services
 from actions.choices import Rag, Status
+from actions.selectors.history import status_changes_since
+from actions.services.actions import action_update_progress
 from tests.pages.conftest import count_queries, days_ago
 
 
@@ -30,7 +31,7 @@ def changed_action(action, officer):
         (5, Status.IN_PROGRESS, Rag.AMBER, 10, "Schools slow to reply."),
         (3, Status.IN_PROGRESS, Rag.AMBER, 20, ""),
     ]:
-        services.action_update_progress(
+        action_update_progress(
             action=action, user=officer, status=status, rag=rag, percent_complete=percent, note=note
         )
         backdate_latest(action, days)
@@ -43,7 +44,7 @@ def since(days: int) -> datetime.datetime:
 
 
 def test_a_change_reads_its_previous_values_from_before_the_date(strategy, changed_action):
-    changes = selectors.status_changes_since(strategy, since(30))
+    changes = status_changes_since(strategy, since(30))
     assert [(c.reference, c.change.old_rag, c.change.new_rag) for c in changes] == [
         ("1.1", "", "amber")
     ]
@@ -53,7 +54,7 @@ def test_a_change_reads_its_previous_values_from_before_the_date(strategy, chang
 
 
 def test_an_earlier_date_shows_every_change_newest_first(strategy, changed_action):
-    changes = selectors.status_changes_since(strategy, since(60))
+    changes = status_changes_since(strategy, since(60))
     assert [c.change.note for c in changes] == ["Schools slow to reply.", "Pilot started."]
     assert (changes[1].change.old_status, changes[1].change.new_status) == (
         "not_started",
@@ -63,7 +64,7 @@ def test_an_earlier_date_shows_every_change_newest_first(strategy, changed_actio
 
 def test_it_reads_the_changes_in_one_query(strategy, changed_action, django_assert_num_queries):
     with django_assert_num_queries(1):
-        selectors.status_changes_since(strategy, since(60))
+        status_changes_since(strategy, since(60))
 
 
 def test_the_page_defaults_to_30_days_and_shows_who_and_the_note(

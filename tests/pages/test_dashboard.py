@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions import selectors
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
+from actions.selectors.history import completion_over_time
 from priorities.models import Priority
-from tests.pages.conftest import count_queries, days_ago
+from tests.pages.conftest import add_action, count_queries, days_ago
 
 
 def url(strategy, query: str = "") -> str:
@@ -24,19 +24,11 @@ def small_plan(strategy, priority, owner, officer):
     """Priority 1: completed; in progress, overdue, red, updated this week; not started, due
     in 30 days, never updated. Priority 2: blocked, amber, updated 100 days ago. Priority 3:
     no actions."""
-    today = timezone.localdate()
     second = Priority.objects.create(strategy=strategy, number=2, title="Sufficiency")
     Priority.objects.create(strategy=strategy, number=3, title="Adulthood")
 
     def add(priority, reference, status, rag="", due_in=None, updated_days_ago=None):
-        action = Action.objects.create(
-            priority=priority,
-            reference=reference,
-            text=f"Action {reference}",
-            status=status,
-            rag=rag,
-            due_date=today + datetime.timedelta(days=due_in) if due_in is not None else None,
-        )
+        action = add_action(priority, reference, status, rag, due_in)
         if updated_days_ago is not None:
             ProgressUpdate.objects.create(
                 action=action, author=officer, note="Note", created_at=days_ago(updated_days_ago)
@@ -139,7 +131,7 @@ def test_completion_over_time_comes_from_the_history(board_client, strategy, pri
             changed, Action, ["status"], default_user=officer, default_date=days_ago(when)
         )
     today = timezone.localdate()
-    months = selectors.completion_over_time(strategy, today)
+    months = completion_over_time(strategy, today)
     history = list(Action.history.order_by("history_date"))
     for month in months[:-1]:
         end = datetime.datetime.strptime(month.label, "%d %b %Y").date()

@@ -6,12 +6,11 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import services
 from actions.choices import Rag, Status
 from actions.models import Action, Owner
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
-from tests.conftest import make_user
+from tests.conftest import make_user, update_progress
 
 HOME = reverse("home")
 
@@ -63,14 +62,8 @@ def test_it_groups_by_priority_and_leaves_out_others_actions_and_archived_plans(
 
 def test_each_action_shows_status_rag_due_and_last_update_as_text(officer_client, action, officer):
     Action.objects.filter(pk=action.pk).update(due_date=datetime.date(2019, 12, 31))
-    services.action_update_progress(
-        action=action,
-        user=officer,
-        status=Status.AT_RISK,
-        rag=Rag.AMBER,
-        percent_complete=30,
-        note="Waiting for the schools' replies.",
-    )
+    note = "Waiting for the schools' replies."
+    update_progress(action, officer, Status.AT_RISK, rag=Rag.AMBER, percent=30, note=note)
     response = officer_client.get(HOME)
     text = response.text
     assert '<strong class="govuk-tag govuk-tag--yellow">At risk</strong>' in text

@@ -4,10 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actions import services
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
-from tests.conftest import make_user
+from tests.conftest import make_user, update_progress
 from tests.pages.conftest import count_queries
 
 
@@ -129,6 +128,16 @@ def test_a_plan_admin_may_update_any_action(client, plan_admin, action):
     client.force_login(plan_admin)
     response = client.post(url(action), form_data(action, status="blocked", note="Stopped."))
     assert response.status_code == 302
+    assert response["Location"] == reverse("actions:detail", args=[action.pk])
+    action.refresh_from_db()
+    assert (action.status, action.version) == (Status.BLOCKED, 2)
+    latest = action.history.latest()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        "blocked",
+        plan_admin,
+        "Stopped.",
+    )
+    assert ProgressUpdate.objects.get(action=action).author == plan_admin
 
 
 def test_the_form_needs_the_csrf_token(officer, action):
@@ -143,14 +152,7 @@ def test_a_change_made_meanwhile_is_shown_and_the_update_can_be_reapplied(
     officer_client, action, plan_admin
 ):
     seen = form_data(action, status="in_progress", percent_complete="30", note="Pilot started.")
-    services.action_update_progress(
-        action=action,
-        user=plan_admin,
-        status=Status.BLOCKED,
-        rag=Rag.RED,
-        percent_complete=0,
-        note="Funding paused.",
-    )
+    update_progress(action, plan_admin, Status.BLOCKED, rag=Rag.RED, note="Funding paused.")
     response = officer_client.post(url(action), seen)
     text = response.text
     assert "Someone else updated this action while you were filling in this form" in text

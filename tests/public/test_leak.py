@@ -17,9 +17,9 @@ from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, reverse
 
-from actions import services as action_services
 from actions.choices import Rag, Status
 from actions.models import Milestone
+from actions.services import actions as action_services
 from governance import services as governance_services
 from governance.choices import BoardKind, EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Board, BoardMembership, Decision, Engagement, Meeting

@@ -1,0 +1,215 @@
+"""What the officer's and the board's pages show of the plan as it stands.
+
+Each read runs a fixed number of queries, whatever the number of actions.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
+
+from priorities.choices import StrategyStage
+from priorities.models import Priority, Strategy
+
+from .. import rules
+from ..choices import RAG_NOT_RATED, Rag, Status
+from ..models import Action, ActionOwner, ProgressUpdate, stale_q
+
+# An action's owners in their "By whom" order.
+_OWNERSHIPS = Prefetch(
+    "ownerships", queryset=ActionOwner.objects.select_related("owner").order_by("order", "pk")
+)
+
+
+def _with_last_update(queryset):
+    """The newest progress update's date and note on each action, as two subqueries."""
+    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at")
+    return queryset.annotate(
+        last_update_at=Subquery(newest.values("created_at")[:1]),
+        last_update_note=Subquery(newest.values("note")[:1]),
+    )
+
+
+@dataclass
+class PriorityActions:
+    priority: Priority
+    actions: list[Action]
+
+
+def my_actions(user) -> list[PriorityActions]:
+    """The actions of the owner roles the user holds in plans not archived, grouped by priority.
+
+    Within a priority: open actions by due date (so overdue ones come first), then open
+    actions with no due date, then completed ones. Two queries.
+    """
+    held = ActionOwner.objects.filter(owner__holdings__user=user).values("action_id")
+    actions = (
+        _with_last_update(
+            Action.objects.filter(pk__in=held).exclude(
+                priority__strategy__stage=StrategyStage.ARCHIVED
+            )
+        )
+        .select_related("priority__strategy__area")
+        .prefetch_related(_OWNERSHIPS)
+        .annotate(completed=Case(When(status=Status.COMPLETED, then=1), default=0))
+        .order_by(
+            "priority__strategy__area__name",
+            "priority__strategy__title",
+            "priority__order",
+            "priority__number",
+            "completed",
+            F("due_date").asc(nulls_last=True),
+            "order",
+            "reference",
+        )
+    )
+    groups: list[PriorityActions] = []
+    for action in actions:
+        if not groups or groups[-1].priority.pk != action.priority_id:
+            groups.append(PriorityActions(action.priority, []))
+        groups[-1].actions.append(action)
+    return groups
+
+
+def action_for_page(pk: int) -> Action:
+    """An action with what its page shows; raises Action.DoesNotExist."""
+    return (
+        Action.objects.select_related("priority__strategy__area")
+        .prefetch_related(
+            _OWNERSHIPS,
+            "milestones",
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
+        )
+        .get(pk=pk)
+    )
+
+
+def strategies_with_counts():
+    """Every strategy with its number of actions, one query."""
+    return (
+        Strategy.objects.select_related("area")
+        .annotate(action_count=Count("priorities__actions"))
+        .order_by("area__name", "-start_year", "title")
+    )
+
+
+@dataclass
+class CountRow:
+    """Counts for one priority, or for the whole strategy when priority is None."""
+
+    priority: Priority | None
+    total: int = 0
+    by_status: dict[str, int] = dataclass_field(default_factory=dict)
+    by_rag: dict[str, int] = dataclass_field(default_factory=dict)
+    overdue: int = 0
+    due_soon: int = 0
+    stale: int = 0
+
+    @property
+    def completed(self) -> int:
+        return self.by_status.get(Status.COMPLETED, 0)
+
+    @property
+    def percent_completed(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    def status_counts(self) -> list[tuple[Status, int]]:
+        return [(status, self.by_status.get(status, 0)) for status in Status]
+
+    def rag_counts(self) -> list[tuple[Rag, int]]:
+        return [(rag, self.by_rag.get(rag, 0)) for rag in Rag]
+
+    def add(self, other: "CountRow") -> None:
+        self.total += other.total
+        for status, count in other.by_status.items():
+            self.by_status[status] = self.by_status.get(status, 0) + count
+        for rag, count in other.by_rag.items():
+            self.by_rag[rag] = self.by_rag.get(rag, 0) + count
+        self.overdue += other.overdue
+        self.due_soon += other.due_soon
+        self.stale += other.stale
+
+
+@dataclass
+class Dashboard:
+    rows: list[CountRow]
+    totals: CountRow
+    stale_days: int
+    due_soon_days: int
+
+
+def dashboard_for_strategy(strategy: Strategy, today: date, stale_days: int) -> Dashboard:
+    """Per priority: counts by status and RAG, overdue, due soon and stale (actions/rules.py).
+    Two queries."""
+    due_soon_days = settings.SENDPLAN_DUE_SOON_DAYS
+    counts = {
+        "total": Count("pk"),
+        "overdue": Count("pk", filter=rules.overdue_q(today)),
+        "due_soon": Count("pk", filter=rules.due_soon_q(today)),
+        "stale": Count("pk", filter=stale_q(today, stale_days)),
+        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
+        **{f"rag_{value}": Count("pk", filter=Q(rag=value)) for value in Rag.values},
+    }
+    per_priority = {
+        row["priority_id"]: row
+        for row in Action.objects.filter(priority__strategy=strategy)
+        .values("priority_id")
+        .annotate(**counts)
+        .order_by()
+    }
+    totals = CountRow(priority=None)
+    rows = []
+    for priority in strategy.priorities.order_by("order", "number"):
+        found = per_priority.get(priority.pk, {})
+        row = CountRow(
+            priority=priority,
+            total=found.get("total", 0),
+            by_status={value: found.get(f"status_{value}", 0) for value in Status.values},
+            by_rag={value: found.get(f"rag_{value}", 0) for value in Rag.values},
+            overdue=found.get("overdue", 0),
+            due_soon=found.get("due_soon", 0),
+            stale=found.get("stale", 0),
+        )
+        totals.add(row)
+        rows.append(row)
+    return Dashboard(rows, totals, stale_days, due_soon_days)
+
+
+def filter_actions(strategy: Strategy, filters: dict, today: date):
+    """The strategy's actions matching the action list's filters, in no particular order.
+
+    filters: priority, owner, status, rag ("not_rated" for none), overdue, due_soon,
+    stale (with stale_days), due_before; a missing or empty filter matches everything.
+    """
+    actions = Action.objects.filter(priority__strategy=strategy)
+    if filters.get("priority"):
+        actions = actions.filter(priority=filters["priority"])
+    if filters.get("owner"):
+        actions = actions.filter(
+            pk__in=ActionOwner.objects.filter(owner=filters["owner"]).values("action_id")
+        )
+    if filters.get("status"):
+        actions = actions.filter(status=filters["status"])
+    if filters.get("rag"):
+        actions = actions.filter(rag="" if filters["rag"] == RAG_NOT_RATED else filters["rag"])
+    if filters.get("overdue"):
+        actions = actions.overdue(today)
+    if filters.get("due_soon"):
+        actions = actions.due_soon(today)
+    if filters.get("stale"):
+        actions = actions.stale(today, filters.get("stale_days"))
+    if filters.get("due_before"):
+        actions = actions.filter(due_date__lt=filters["due_before"])
+    return actions
+
+
+def action_list(strategy: Strategy, filters: dict, today: date) -> list[Action]:
+    """The filtered actions with what the list page shows, in plan order. Two queries."""
+    return list(
+        _with_last_update(filter_actions(strategy, filters, today))
+        .select_related("priority")
+        .prefetch_related(_OWNERSHIPS)
+        .order_by("priority__order", "priority__number", "order", "reference")
+    )

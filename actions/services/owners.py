@@ -1,0 +1,113 @@
+"""Owners, the names they answer to, who holds them, and which owners an action has."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sendplan.audit import delete_with_history, save_with_history
+from sendplan.roles import require_plan_editor
+
+from ..models import Action, ActionOwner, Owner, OwnerHolder
+from ..owners import OwnerDirectory, known_role_for
+
+
+@transaction.atomic
+def owner_save(
+    *, owner: Owner, user, reason: str = "", directory: OwnerDirectory | None = None
+) -> Owner:
+    """Create or change an owner; no spelling may already belong to another owner in the area.
+
+    ``directory`` is the area's owners when the caller has them loaded, as an import does.
+    """
+    require_plan_editor(user)
+    return _owner_write(owner=owner, user=user, reason=reason, directory=directory)
+
+
+def _owner_write(*, owner: Owner, user, reason: str, directory: OwnerDirectory | None) -> Owner:
+    """Check and save an owner for a caller that has checked the user may."""
+    if errors := owner_spelling_errors(owner, directory=directory):
+        raise ValidationError(errors)
+    save_with_history(owner, user=user, reason=reason)
+    return owner
+
+
+def owner_spelling_errors(
+    owner: Owner, *, directory: OwnerDirectory | None = None
+) -> dict[str, str]:
+    """A name or alias that already means another owner in the area would make imports ambiguous."""
+    if directory is None:
+        directory = OwnerDirectory(owner.area)
+    for spelling in owner.spellings():
+        other = directory.find(spelling)
+        if other is not None and other.pk != owner.pk:
+            return {"aliases": f'"{spelling}" already names the owner "{other.name}".'}
+    return {}
+
+
+def owner_find_or_create(
+    *, directory: OwnerDirectory, name: str, user, reason: str
+) -> tuple[Owner, bool]:
+    """The owner a "By whom" name means, creating it (as the known role, if it is one)."""
+    require_plan_editor(user)
+    return find_or_create_checked(directory=directory, name=name, user=user, reason=reason)
+
+
+def find_or_create_checked(
+    *, directory: OwnerDirectory, name: str, user, reason: str
+) -> tuple[Owner, bool]:
+    """owner_find_or_create for a service of this package that has checked the user may."""
+    owner = directory.find(name)
+    if owner is not None:
+        return owner, False
+    owner = Owner(area=directory.area, name=name)
+    if known := known_role_for(name):
+        owner.name, owner.organisation, aliases = known
+        owner.aliases = "\n".join(aliases)
+    _owner_write(owner=owner, user=user, reason=reason, directory=directory)
+    directory.add(owner)
+    return owner, True
+
+
+@transaction.atomic
+def owner_holder_add(*, owner: Owner, holder, user, reason: str = "") -> OwnerHolder:
+    require_plan_editor(user)
+    holding = OwnerHolder.objects.filter(owner=owner, user=holder).first()
+    if holding is None:
+        holding = OwnerHolder(owner=owner, user=holder)
+        save_with_history(holding, user=user, reason=reason)
+    return holding
+
+
+@transaction.atomic
+def action_set_owners(*, action: Action, owners: list[Owner], user, reason: str = "") -> bool:
+    """Make the action's owners exactly these, in this order; returns whether any changed."""
+    require_plan_editor(user)
+    deleted, saved = ownership_changes(
+        action=action, existing=list(action.ownerships.all()), owners=owners
+    )
+    delete_with_history(*deleted, user=user, reason=reason)
+    for ownership in saved:
+        save_with_history(ownership, user=user, reason=reason)
+    return bool(deleted or saved)
+
+
+def ownership_changes(
+    *, action: Action, existing: Sequence[ActionOwner], owners: list[Owner]
+) -> tuple[list[ActionOwner], list[ActionOwner]]:
+    """(ownerships to delete, ownerships to save) so the action's owners are exactly these,
+    each once, in this order."""
+    wanted = list(dict.fromkeys(owners))
+    wanted_ids = {owner.pk for owner in wanted}
+    by_owner = {ownership.owner_id: ownership for ownership in existing}
+    deleted = [ownership for ownership in existing if ownership.owner_id not in wanted_ids]
+    saved = []
+    for position, owner in enumerate(wanted):
+        ownership = by_owner.get(owner.pk)
+        if ownership is None:
+            ownership = ActionOwner(action=action, owner=owner, order=position)
+        elif ownership.order == position:
+            continue
+        ownership.order = position
+        saved.append(ownership)
+    return deleted, saved

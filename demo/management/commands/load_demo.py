@@ -1,0 +1,146 @@
+"""Demo data: Medway and Kent, their boards and strategies, the seed appendix, and a user per role.
+
+Safe to run again: it creates what is missing, re-imports the appendix (a no-op when
+unchanged) and resets the demo users' passwords to the ones it prints.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from actions.choices import Rag, Status
+from actions.models import Action, Owner
+from actions.services import actions as action_services
+from actions.services import owners as owner_services
+from governance.choices import BoardKind
+from governance.demo import load_governance_demo
+from governance.models import Board
+from planfile.importer import plan_import
+from priorities.choices import StrategyStage
+from priorities.models import LocalArea, Strategy
+from priorities.services import area_get_or_create
+from public.demo import load_public_demo
+from sendplan import roles
+from sendplan.audit import save_with_history
+
+APPENDIX = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
+APPENDIX_STRATEGY = "SEND Strategy 2019-2022"
+
+STRATEGIES = [
+    ("Medway", APPENDIX_STRATEGY, 2019, 2022, StrategyStage.ARCHIVED),
+    ("Medway", "Joint SEND Strategy 2022-25", 2022, 2025, StrategyStage.PUBLISHED),
+    ("Kent", "SEND Strategy 2021-2024", 2021, 2024, StrategyStage.APPROVED),
+]
+
+# username, full name, role, password, owner roles held (Medway)
+DEMO_USERS = [
+    (
+        "officer",
+        "Olive Officer",
+        roles.OFFICER,
+        "officer-demo-pass",
+        ["Head of 0-25 Integrated Service", "Designated Clinical Officer"],
+    ),
+    ("board", "Bina Board", roles.BOARD_MEMBER, "board-demo-pass", []),
+    ("planadmin", "Paul Planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass", []),
+]
+
+# Progress the officer reported, so the pages show a plan in motion.
+DEMO_PROGRESS = [
+    ("1.1", Status.COMPLETED, Rag.GREEN, 100, "Pilot ran in 12 schools; evaluation shared."),
+    (
+        "1.3",
+        Status.IN_PROGRESS,
+        Rag.AMBER,
+        60,
+        "Team Around the Child pilot live in two localities.",
+    ),
+    ("2.7", Status.IN_PROGRESS, Rag.GREEN, 40, "Audit programme running every two months."),
+    ("3.1", Status.AT_RISK, Rag.RED, 30, "Capital funding for resourced provision not yet agreed."),
+    ("6.5", Status.BLOCKED, Rag.RED, 10, "Waiting on the providers' new appointments system."),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo: local areas, boards, strategies, the seed action plan and demo users."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        roles.ensure_role_groups()
+        users = self._users()
+        plan_admin = users["planadmin"]
+        for area_name, title, start, end, stage in STRATEGIES:
+            area = self._area(area_name, plan_admin)
+            if not Strategy.objects.filter(area=area, title=title).exists():
+                strategy = Strategy(
+                    area=area, title=title, start_year=start, end_year=end, stage=stage
+                )
+                save_with_history(strategy, user=plan_admin, reason="Demo data")
+        report = plan_import(
+            area_name="Medway",
+            strategy_title=APPENDIX_STRATEGY,
+            file_name=APPENDIX.name,
+            data=APPENDIX.read_bytes(),
+            user=plan_admin,
+        )
+        for line in report.summary_lines():
+            self.stdout.write(f"  {line}")
+        self._officer_roles(users["officer"], plan_admin)
+        self._progress(users["officer"])
+        load_governance_demo(
+            plan_admin=plan_admin,
+            board_member=users["board"],
+            officer=users["officer"],
+            import_plan=plan_import,
+        )
+        load_public_demo(plan_admin=plan_admin, officer=users["officer"])
+        self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
+        for username, full_name, role, password, _ in DEMO_USERS:
+            self.stdout.write(f"  {role:<13} {username:<10} password: {password}   ({full_name})")
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for username, full_name, role, password, _ in DEMO_USERS:
+            first, last = full_name.split()
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.set_password(password)
+            user.is_staff = role == roles.PLAN_ADMIN
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
+
+    def _area(self, name: str, user) -> LocalArea:
+        area, _ = area_get_or_create(name=name, user=user, reason="Demo data")
+        for kind in BoardKind:
+            if not Board.objects.filter(area=area, kind=kind).exists():
+                board = Board(area=area, name=kind.label, kind=kind)
+                save_with_history(board, user=user, reason="Demo data")
+        return area
+
+    def _officer_roles(self, officer, plan_admin) -> None:
+        for name in DEMO_USERS[0][4]:
+            owner = Owner.objects.get(area__name="Medway", name=name)
+            owner_services.owner_holder_add(
+                owner=owner, holder=officer, user=plan_admin, reason="Demo data"
+            )
+
+    def _progress(self, officer) -> None:
+        actions = Action.objects.filter(priority__strategy__title=APPENDIX_STRATEGY)
+        for reference, status, rag, percent, note in DEMO_PROGRESS:
+            action = actions.get(reference=reference)
+            if action.updates.exists():
+                continue
+            action_services.action_update_progress(
+                action=action,
+                user=officer,
+                status=status,
+                rag=rag,
+                percent_complete=percent,
+                note=note,
+            )

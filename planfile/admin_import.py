@@ -1,0 +1,194 @@
+"""The admin's import of an action plan: upload, preview, confirm.
+
+The preview is a dry run of the same ``plan_import`` the command uses. The uploaded file
+is kept in the default file storage between preview and confirm (not a machine-local temp
+folder, so any app server can confirm it), and the confirm applies the file only if it
+would do exactly what the preview showed; otherwise it shows the new preview instead.
+"""
+
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from priorities.models import Strategy
+
+from .forms import PlanImportConfirmForm, PlanImportForm
+from .importer import ImportReport, PlanImportError, plan_import
+
+UPLOAD_FOLDER = "plan-imports"
+# Previews not confirmed within this time are abandoned; their files are removed.
+UPLOAD_KEPT_FOR = timedelta(days=1)
+
+
+def report_fingerprint(report: ImportReport) -> str:
+    """A digest of everything the import would write, to check the confirm matches the preview."""
+    content = {
+        "area": report.area_created,
+        "strategy": report.strategy_created,
+        "owners": report.owners_created,
+        **{
+            kind: [(item.reference, item.text, repr(item.changes)) for item in items]
+            for kind, items in (
+                ("priorities_created", report.priorities_created),
+                ("priorities_updated", report.priorities_updated),
+                ("actions_created", report.actions_created),
+                ("actions_updated", report.actions_updated),
+            )
+        },
+    }
+    return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
+
+
+def _upload_path(upload_id: uuid.UUID, file_name: str) -> str:
+    return f"{UPLOAD_FOLDER}/{upload_id.hex}/{get_valid_filename(file_name)}"
+
+
+def _remove_abandoned_uploads() -> None:
+    if not default_storage.exists(UPLOAD_FOLDER):
+        return
+    folders, _ = default_storage.listdir(UPLOAD_FOLDER)
+    cutoff = timezone.now() - UPLOAD_KEPT_FOR
+    for folder in folders:
+        path = f"{UPLOAD_FOLDER}/{folder}"
+        _, files = default_storage.listdir(path)
+        for name in files:
+            if default_storage.get_modified_time(f"{path}/{name}") < cutoff:
+                default_storage.delete(f"{path}/{name}")
+
+
+def import_plan_view(model_admin, request):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import an action plan",
+    }
+    if request.method != "POST":
+        form = PlanImportForm(initial=_initial_for(request.GET.get("strategy", "")))
+    elif "confirm" in request.POST:
+        return _confirm(request, context)
+    else:
+        form = PlanImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            return _preview(request, context, form)
+    return TemplateResponse(request, "admin/planfile/import_plan.html", {**context, "form": form})
+
+
+def _initial_for(strategy_id: str) -> dict:
+    """Area and strategy prefilled when the admin came from a strategy's page."""
+    if not strategy_id.isdigit():
+        return {}
+    strategy = Strategy.objects.select_related("area").filter(pk=strategy_id).first()
+    return {"area": strategy.area.name, "strategy": strategy.title} if strategy else {}
+
+
+def _preview(request, context, form):
+    upload = form.cleaned_data["plan_file"]
+    data = upload.read()
+    area, strategy = form.cleaned_data["area"], form.cleaned_data["strategy"]
+    report, errors = _dry_run(request, area, strategy, upload.name, data)
+    confirm = None
+    if not errors:
+        _remove_abandoned_uploads()
+        upload_id = uuid.uuid4()
+        default_storage.save(_upload_path(upload_id, upload.name), ContentFile(data))
+        confirm = PlanImportConfirmForm(
+            initial={
+                "area": area,
+                "strategy": strategy,
+                "upload_id": upload_id,
+                "file_name": upload.name,
+                "fingerprint": report_fingerprint(report),
+            }
+        )
+    return _preview_response(request, context, report, errors, confirm)
+
+
+def _preview_response(request, context, report, errors, confirm_form):
+    return TemplateResponse(
+        request,
+        "admin/planfile/import_preview.html",
+        {
+            **context,
+            "title": "Check the import",
+            "report": report,
+            "errors": errors,
+            "confirm_form": confirm_form,
+        },
+    )
+
+
+def _dry_run(request, area, strategy, file_name, data):
+    try:
+        return plan_import(
+            area_name=area,
+            strategy_title=strategy,
+            file_name=file_name,
+            data=data,
+            user=request.user,
+            dry_run=True,
+        ), []
+    except PlanImportError as error:
+        return error.report, error.errors
+
+
+def _confirm(request, context):
+    form = PlanImportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The preview has expired or was altered. Upload the file again.")
+        return redirect("admin:priorities_strategy_import_plan")
+    path = _upload_path(form.cleaned_data["upload_id"], form.cleaned_data["file_name"])
+    if not default_storage.exists(path):
+        messages.error(request, "The uploaded file is no longer kept. Upload it again.")
+        return redirect("admin:priorities_strategy_import_plan")
+    with default_storage.open(path, "rb") as stored:
+        data = stored.read()
+    area, strategy = form.cleaned_data["area"], form.cleaned_data["strategy"]
+    file_name = form.cleaned_data["file_name"]
+    with transaction.atomic():
+        try:
+            report = plan_import(
+                area_name=area,
+                strategy_title=strategy,
+                file_name=file_name,
+                data=data,
+                user=request.user,
+            )
+        except PlanImportError as error:
+            report, errors = error.report, error.errors
+        else:
+            errors = []
+        if errors or report_fingerprint(report) != form.cleaned_data["fingerprint"]:
+            # The plan changed since the preview: undo, and show what it would do now.
+            transaction.set_rollback(True)
+            messages.warning(
+                request,
+                "The plan has changed since your preview, so nothing was imported. "
+                "Check this new preview and confirm again.",
+            )
+            confirm = None
+            if not errors:
+                confirm = PlanImportConfirmForm(
+                    initial={**form.cleaned_data, "fingerprint": report_fingerprint(report)}
+                )
+            return _preview_response(request, context, report, errors, confirm)
+    default_storage.delete(path)
+    for line in report.summary_lines():
+        messages.success(request, line)
+    imported = Strategy.objects.get(area__name=area, title=strategy)
+    return redirect(
+        f"{reverse('admin:actions_action_changelist')}?priority__strategy__id__exact={imported.pk}"
+    )

@@ -1,0 +1,59 @@
+"""The seed appendix, read and imported, with counts that show exactly what was written."""
+
+import pytest
+from django.apps import apps
+from simple_history.models import HistoricalChanges
+
+from planfile.importer import plan_import
+from planfile.layout import PlanRow, read_plan
+from tests.seed import SEED
+
+from .plans import KNOWN_OWNERS
+
+AREA = "Medway"
+STRATEGY = "Joint SEND Strategy 2019-22"
+
+
+def history_counts() -> dict[str, int]:
+    """Rows in every history table, by model: any write through the services adds one."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if issubclass(model, HistoricalChanges)
+    }
+
+
+def plan_counts() -> dict[str, int]:
+    """Rows in every table of the plan apps, history included."""
+    return {
+        model._meta.label: model.objects.count()
+        for app_label in ("priorities", "actions", "governance")
+        for model in apps.get_app_config(app_label).get_models()
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_rows() -> list[PlanRow]:
+    return read_plan(SEED.name, SEED.read_bytes(), known_owner_names=KNOWN_OWNERS)
+
+
+@pytest.fixture
+def seed_data() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture
+def import_plan(plan_admin):
+    """plan_import into Medway's 2019-22 strategy as the plan admin, unless told otherwise."""
+
+    def run(data: bytes, *, file_name: str = SEED.name, user=plan_admin, dry_run: bool = False):
+        return plan_import(
+            area_name=AREA,
+            strategy_title=STRATEGY,
+            file_name=file_name,
+            data=data,
+            user=user,
+            dry_run=dry_run,
+        )
+
+    return run

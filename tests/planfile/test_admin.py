@@ -1,0 +1,187 @@
+"""A plan admin imports, exports and re-imports the plan in the browser's admin."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actions.models import Action
+from priorities.models import Priority, Strategy
+
+from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
+
+IMPORT_URL = reverse("admin:priorities_strategy_import_plan")
+
+
+@pytest.fixture
+def admin_client(client, plan_admin):
+    client.force_login(plan_admin)
+    return client
+
+
+def upload(client, data: bytes, name: str, area=AREA, strategy=STRATEGY):
+    return client.post(
+        IMPORT_URL,
+        {"area": area, "strategy": strategy, "plan_file": SimpleUploadedFile(name, data)},
+    )
+
+
+def confirm(client, preview):
+    form = preview.context["confirm_form"]
+    assert form is not None, preview.context["errors"]
+    data = {name: form[name].value() for name in form.fields}
+    return client.post(IMPORT_URL, {**data, "confirm": "Confirm and import"})
+
+
+def export(client, file_format: str) -> bytes:
+    strategy = Strategy.objects.get(title=STRATEGY)
+    url = reverse("admin:priorities_strategy_export", args=[strategy.pk, file_format])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content
+
+
+def test_preview_writes_nothing_and_confirm_writes_the_plan(admin_client, plan_admin):
+    before = plan_counts()
+    preview = upload(admin_client, SEED.read_bytes(), SEED.name)
+    page = preview.content.decode()
+    assert "Priorities: 7 created, 0 updated, 0 unchanged" in page
+    assert "Actions: 36 created" in page
+    assert "Designated Clinical Officer" in page
+    assert plan_counts() == before
+
+    response = confirm(admin_client, preview)
+    assert response.status_code == 302
+    assert Priority.objects.filter(strategy__title=STRATEGY).count() == 7
+    assert Action.objects.filter(priority__strategy__title=STRATEGY).count() == 36
+    history = Action.history.all()
+    assert {row.history_user for row in history} == {plan_admin}
+    assert {row.history_change_reason for row in history} == {f"Imported from {SEED.name}"}
+
+
+def test_reimporting_an_export_changes_nothing(admin_client):
+    confirm(admin_client, upload(admin_client, SEED.read_bytes(), SEED.name))
+    for file_format in ("xlsx", "csv"):
+        exported = export(admin_client, file_format)
+        before = history_counts()
+        preview = upload(admin_client, exported, f"plan.{file_format}")
+        assert "Nothing changes" in preview.content.decode(), preview.context["errors"]
+        confirm(admin_client, preview)
+        assert history_counts() == before
+
+
+def test_edited_deadline_in_export_changes_only_that_action(admin_client, plan_admin):
+    confirm(admin_client, upload(admin_client, SEED.read_bytes(), SEED.name))
+    workbook = openpyxl.load_workbook(io.BytesIO(export(admin_client, "xlsx")))
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[headers.index("Ref")].value == "3.2")
+    row[headers.index("By When")].value = "March 2021"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    before = history_counts()
+    preview = upload(admin_client, out.getvalue(), "plan-edited.xlsx")
+    page = preview.content.decode()
+    assert "Actions: 0 created, 1 updated, 35 unchanged" in page
+    assert "January 2020" in page and "March 2021" in page
+    confirm(admin_client, preview)
+
+    after = history_counts()
+    assert after["actions.HistoricalAction"] == before["actions.HistoricalAction"] + 1
+    assert {k: v for k, v in after.items() if k != "actions.HistoricalAction"} == {
+        k: v for k, v in before.items() if k != "actions.HistoricalAction"
+    }
+    latest = Action.history.latest()
+    assert (latest.reference, latest.deadline_text, latest.history_user) == (
+        "3.2",
+        "March 2021",
+        plan_admin,
+    )
+    assert latest.history_change_reason == "Imported from plan-edited.xlsx"
+    assert str(latest.due_date) == "2021-03-31"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.pdf", b"%PDF-1.4", "cannot be read"),
+        ("plan.xlsx", b"not a workbook at all", "not really a spreadsheet"),
+        ("plan.csv", b"", "empty"),
+        ("plan.csv", b"Priority,Actions\n1,Do a thing\n", "By whom"),
+    ],
+)
+def test_bad_file_is_refused_on_the_page_with_nothing_written(admin_client, name, data, message):
+    before = plan_counts()
+    response = upload(admin_client, data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert plan_counts() == before
+
+
+def test_oversized_upload_is_refused_before_it_is_parsed(admin_client, settings, monkeypatch):
+    settings.SENDPLAN_MAX_IMPORT_BYTES = 100
+    monkeypatch.setattr("planfile.admin_import.plan_import", pytest.fail)
+    response = upload(admin_client, b"x" * 101, "plan.csv")
+    assert "over the import limit" in response.content.decode()
+    assert not Priority.objects.exists()
+
+
+def test_confirm_after_the_plan_changed_shows_a_new_preview(admin_client, plan_admin):
+    confirm(admin_client, upload(admin_client, SEED.read_bytes(), SEED.name))
+    exported = export(admin_client, "csv")
+    preview = upload(admin_client, exported.replace(b"January 2020", b"June 2020", 1), "plan.csv")
+    action = Action.objects.get(deadline_text="January 2020", reference="3.2")
+    action.deadline_text = "July 2020"
+    action.save()  # someone else's edit between preview and confirm
+
+    before = history_counts()
+    response = confirm(admin_client, preview)
+    assert response.status_code == 200
+    assert "has changed since your preview" in response.content.decode()
+    assert history_counts() == before
+
+
+def test_formula_like_text_is_exported_inert_and_reimports_as_written(admin_client):
+    confirm(admin_client, upload(admin_client, SEED.read_bytes(), SEED.name))
+    action = Action.objects.get(reference="1.1")
+    action.text = '=HYPERLINK("http://evil")'
+    action.save()
+    owner = action.owners.first()
+    owner.name = "@Lead"
+    owner.save()
+
+    rows = list(csv.reader(io.StringIO(export(admin_client, "csv").decode("utf-8-sig"))))
+    assert '\'=HYPERLINK("http://evil")' in rows[1]
+    sheet = openpyxl.load_workbook(io.BytesIO(export(admin_client, "xlsx"))).active
+    cell = next(c for c in sheet[2] if c.value == action.text)
+    assert cell.data_type == "s"
+
+    for file_format in ("csv", "xlsx"):
+        preview = upload(admin_client, export(admin_client, file_format), f"plan.{file_format}")
+        assert "Nothing changes" in preview.content.decode(), preview.context["errors"]
+
+
+def test_filtered_admin_export_exports_just_those_actions(admin_client):
+    confirm(admin_client, upload(admin_client, SEED.read_bytes(), SEED.name))
+    blocked = Action.objects.get(reference="2.3")
+    blocked.status = "blocked"
+    blocked.save()
+    url = reverse("admin:actions_action_export") + "?status__exact=blocked"
+    response = admin_client.post(
+        url, {"format": "1", "export_items": [], "planresource_reference": "on"}
+    )
+    assert response.status_code == 200, response.content[:500]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2
+
+
+def test_officer_cannot_import(client, officer):
+    client.force_login(officer)
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302
+    assert not Priority.objects.exists()

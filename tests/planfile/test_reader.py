@@ -1,0 +1,88 @@
+"""Plan files the reader refuses, each with a message that says what to do, and encodings."""
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planfile import reader
+from planfile.layout import read_plan
+from planfile.reader import PlanFileError
+from tests.seed import SEED
+
+from .plans import merged_xlsx_layout, summary, xlsx_bytes
+
+
+@pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
+def test_unknown_extension_is_rejected_naming_the_accepted_ones(name):
+    with pytest.raises(PlanFileError) as error:
+        read_plan(name, SEED.read_bytes())
+    message = str(error.value)
+    assert ".xlsx, .csv, .tsv, .txt" in message
+    extension = Path(name).suffix
+    assert (extension in message) if extension else ("without an extension" in message)
+
+
+def test_text_named_xlsx_is_rejected_as_not_really_a_spreadsheet():
+    with pytest.raises(PlanFileError, match="not really a spreadsheet"):
+        read_plan("plan.xlsx", SEED.read_bytes())
+
+
+def test_old_xls_workbook_named_xlsx_is_rejected_with_how_to_fix_it():
+    with pytest.raises(PlanFileError, match=r"old-style \.xls"):
+        read_plan("plan.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+
+
+def test_zip_that_is_not_a_workbook_is_rejected():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
+        read_plan("plan.xlsx", out.getvalue())
+
+
+def test_binary_csv_is_rejected():
+    with pytest.raises(PlanFileError, match="binary data"):
+        read_plan("plan.csv", b"Priority,Actions\x00\x01\x02\xff\x00garbage")
+
+
+def test_workbook_named_csv_is_rejected_with_the_right_extension_to_use(seed_rows):
+    with pytest.raises(PlanFileError, match="give it the .xlsx extension"):
+        read_plan("plan.csv", merged_xlsx_layout(seed_rows))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("plan.csv", b""),
+        ("plan.txt", b"  \r\n\r\n"),
+        ("plan.csv", codecs.BOM_UTF8 + b"\r\n"),
+        ("plan.csv", b",,,\r\n;;\r\n"),
+        ("plan.xlsx", xlsx_bytes(openpyxl.Workbook())),
+    ],
+)
+def test_empty_file_is_rejected(name, data):
+    with pytest.raises(PlanFileError, match="The file is empty"):
+        read_plan(name, data)
+
+
+def test_plan_file_error_without_a_row_is_just_its_message():
+    assert str(PlanFileError("The file is empty.")) == "The file is empty."
+
+
+def test_workbook_that_unzips_to_an_absurd_size_is_refused(monkeypatch):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Priority", "Actions", "By whom", "By When"])
+    out = io.BytesIO()
+    workbook.save(out)
+    monkeypatch.setattr(reader, "MAX_UNPACKED_XLSX_BYTES", 1000)
+    with pytest.raises(PlanFileError, match="unpacks to"):
+        read_plan("plan.xlsx", out.getvalue())
+
+
+def test_excel_unicode_text_export_in_utf16_is_read(seed_rows):
+    rows = read_plan("plan.txt", SEED.read_text(encoding="utf-8").encode("utf-16"))
+    assert summary(rows) == summary(read_plan(SEED.name, SEED.read_bytes()))
