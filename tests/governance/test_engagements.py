@@ -234,3 +234,31 @@ def test_board_pack_page_shows_you_said_we_did(board_client, make_meeting, strat
     )
     text = board_client.get(reverse("governance:meeting_pack", args=[july.pk])).text
     assert "6. You said, we did" in text and "Reports now go out every term." in text
+
+
+def test_plan_admin_records_and_approves_an_engagement_in_the_admin(
+    admin_client_, strategy, priority, plan_admin
+):
+    response = admin_client_.post(
+        reverse("admin:governance_engagement_add"),
+        {
+            "strategy": strategy.pk,
+            "title": "Consultation",
+            "date": "2022-09-23",
+            "groups": ["public"],
+            "method": "consultation",
+            "level": "consult",
+            "you_said": "Show progress.",
+            "we_did": "Progress is published.",
+            "priorities": [priority.pk],
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    engagement = Engagement.objects.get()
+    assert engagement.recorded_by == plan_admin and list(engagement.priorities.all()) == [priority]
+    admin_client_.post(
+        reverse("admin:governance_engagement_changelist"),
+        {"action": "approve_for_public_page", "_selected_action": [engagement.pk]},
+    )
+    engagement.refresh_from_db()
+    assert engagement.is_published and engagement.published_by == plan_admin
