@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from priorities.models import LocalArea, Priority
+from sendplan.history import IndexedHistoricalRecords
 
 from . import rules
 from .choices import RAG_COLOURS, STATUS_COLOURS, Organisation, Rag, Status
@@ -130,7 +131,18 @@ class Action(models.Model):
     # version is caught instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = IndexedHistoricalRecords(
+        excluded_fields=["updated_at"],
+        indexes=[
+            # An action's rows newest first: the board pack's plan as at a moment
+            # (governance.selectors.actions_as_at), the stale filter's first record.
+            models.Index(
+                fields=["id", "-history_date", "-history_id"], name="action_history_newest"
+            ),
+            # A plan's rows since a date: what changed (actions.selectors.history).
+            models.Index(fields=["priority", "history_date"], name="action_history_plan_date"),
+        ],
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -225,7 +237,13 @@ class ProgressUpdate(models.Model):
     )
     note = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = IndexedHistoricalRecords(
+        indexes=[
+            # An action's updates before a moment: the board pack's "last update"
+            # (governance.selectors.actions_as_at).
+            models.Index(fields=["action", "history_date"], name="update_history_action_date"),
+        ]
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from actions.choices import Rag, Status
+from measures.export import add_measures_sheet
 from sendplan.spreadsheets import text_cell
 
 from .selectors import BoardPack
@@ -132,6 +133,7 @@ def board_pack_workbook(pack: BoardPack) -> bytes:
         ["Ref", "Action", "Status", "Due date"],
         [[row.reference, row.text, _status(row.status), row.due_date] for row in pack.due],
     )
+    add_measures_sheet(workbook, pack.measures, has_previous=pack.previous is not None)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -17,6 +17,7 @@ from actions import rules
 from actions.choices import Rag, Status
 from actions.models import Action, ProgressUpdate
 from actions.selectors.history import PlanChange, status_changes_since
+from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 
 from .models import Decision, Engagement, Meeting, Review
@@ -130,6 +131,8 @@ class BoardPack:
     due_until: datetime.date
     due: list
     engagements: list[Engagement]
+    # Each measure's latest value known at the cutoff, compared with the previous meeting's.
+    measures: list[MeasureFigures]
 
 
 def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
@@ -209,6 +212,11 @@ def board_pack(meeting: Meeting) -> BoardPack:
             and meeting.date <= row.due_date <= due_until
         ],
         engagements=engagements_for_pack(meeting, previous, cutoff),
+        measures=measures_as_at(
+            strategy_id=meeting.strategy_id,
+            cutoff=cutoff,
+            previous_cutoff=meeting_cutoff(previous) if previous else None,
+        ),
     )
 
 

@@ -20,6 +20,8 @@ _VIEW_ALL = [
     "actions.view_milestone",
     "actions.view_progressupdate",
     "governance.view_board",
+    "measures.view_measure",
+    "measures.view_measurevalue",
 ]
 _EDIT_PLAN = [
     f"{app}.{verb}_{model}"
@@ -27,6 +29,13 @@ _EDIT_PLAN = [
         "priorities": ["localarea", "strategy", "priority"],
         "actions": ["owner", "ownerholder", "action", "actionowner", "milestone", "progressupdate"],
         "governance": ["board", "boardmembership", "meeting", "review", "decision", "engagement"],
+        "measures": [
+            "measure",
+            "measurepriority",
+            "measureaction",
+            "measurevalue",
+            "areacomparators",
+        ],
         "public": ["strategypublication", "prioritypublication", "actionpublication"],
     }.items()
     for model in models
@@ -42,11 +51,12 @@ _VIEW_GOVERNANCE = [
 ]
 
 ROLE_PERMISSIONS = {
-    OFFICER: [*_VIEW_ALL, "actions.update_own_action"],
+    OFFICER: [*_VIEW_ALL, "actions.update_own_action", "measures.enter_own_values"],
     BOARD_MEMBER: [*_VIEW_ALL, *_VIEW_GOVERNANCE, "governance.add_review"],
     PLAN_ADMIN: [
         *_EDIT_PLAN,
         "actions.update_own_action",
+        "measures.enter_own_values",
         "governance.add_review",
         "public.publish_public_text",
         # Plan admins manage who holds which role.
@@ -115,6 +125,24 @@ def can_view_plan(user) -> bool:
 def can_update_own_actions(user) -> bool:
     """Officers (and plan admins) update the actions of the owner roles they hold."""
     return user.is_authenticated and user.has_perm("actions.update_own_action")
+
+
+def can_enter_values(user, measure) -> bool:
+    """Holders of a measure's owner role enter its values; plan admins enter any measure's."""
+    if not user.is_authenticated:
+        return False
+    if can_edit_plan(user):
+        return True
+    return (
+        measure.owner_id is not None
+        and user.has_perm("measures.enter_own_values")
+        and measure.owner.holders.filter(pk=user.pk).exists()
+    )
+
+
+def can_manage_measures(user) -> bool:
+    """Plan admins define measures and import their values."""
+    return user.is_active and user.has_perm("measures.change_measure")
 
 
 # --- Public pages and co-production (issue 14) ---

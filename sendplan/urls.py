@@ -17,6 +17,7 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("public/", include("public.urls")),
     path("publishing/", include("public.publishing_urls")),
+    path("", include("measures.urls")),
     path("", officer.home, name="home"),
     # The plan file's CSV download belongs with the action list: one "actions:" namespace.
     path(

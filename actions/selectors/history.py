@@ -183,8 +183,11 @@ def status_changes_since(strategy: Strategy, since: datetime) -> list[PlanChange
     """
     lagged = HistoricalAction.objects.filter(
         priority__strategy=strategy,
-        # Only actions changed since then need their history read.
-        id__in=HistoricalAction.objects.filter(history_date__gte=since).values("id"),
+        # Only the plan's actions changed since then need their history read: the plan
+        # first, then the date, so other areas' history is never scanned.
+        id__in=HistoricalAction.objects.filter(
+            priority__strategy=strategy, history_date__gte=since
+        ).values("id"),
     ).annotate(
         previous_status=Window(Lag("status"), partition_by=[F("id")], order_by=_HISTORY_ORDER),
         previous_rag=Window(Lag("rag"), partition_by=[F("id")], order_by=_HISTORY_ORDER),

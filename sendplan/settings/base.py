@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "import_export",
     "priorities",
     "actions",
+    "measures",
     "governance",
     "public",
     "planfile",

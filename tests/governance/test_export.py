@@ -33,6 +33,7 @@ def test_pack_downloads_as_a_workbook_whose_text_is_never_a_formula(
         "Reviews",
         "Decisions",
         "Due before next meeting",
+        "Measures",
     ]
     [header, row] = list(workbook["Exceptions"].iter_rows())
     assert [cell.value for cell in header][:2] == ["Ref", "Action"]

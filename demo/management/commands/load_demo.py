@@ -16,8 +16,9 @@ from actions.models import Action, Owner
 from actions.services import actions as action_services
 from actions.services import owners as owner_services
 from governance.choices import BoardKind
-from governance.demo import load_governance_demo
+from governance.demo import STRATEGY, load_governance_demo
 from governance.models import Board
+from measures.demo import load_measures_demo
 from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             officer=users["officer"],
             import_plan=plan_import,
         )
+        load_measures_demo(strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"])
         load_public_demo(plan_admin=plan_admin, officer=users["officer"])
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for username, full_name, role, password, _ in DEMO_USERS:
