@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import ActionPublication, PriorityPublication, StrategyPublication
+from .models import (
+    ActionPublication,
+    MeasurePublication,
+    PriorityPublication,
+    StrategyPublication,
+)
 
 _APPROVAL_FIELDS = ["draft_waiting", "drafted_by", "drafted_at", "published_by", "published_at"]
 
@@ -71,4 +76,17 @@ class ActionPublicationAdmin(_ApprovalAdmin):
     def _draft(self, request, obj):
         services.action_publication_draft(
             action=obj.action, user=request.user, title=obj.draft_title, status=obj.draft_status
+        )
+
+
+@admin.register(MeasurePublication)
+class MeasurePublicationAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "is_published", "published_at"]
+    list_select_related = ["measure__strategy"]
+    fields = ["measure", "is_published", "published_by", "published_at"]
+    readonly_fields = ["published_by", "published_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.measure_publication_save(
+            measure=obj.measure, user=request.user, is_published=obj.is_published
         )

@@ -1,5 +1,6 @@
 """Demo public page: Medway's Joint SEND Strategy 2022-25 published, with easy-read summaries,
-public action titles, an officer's draft waiting for a plan admin, and "You said, we did".
+public action titles, an officer's draft waiting for a plan admin, its measures (the
+measures demo's, illustrative), and "You said, we did".
 
 The engagements restate facts of the strategy's own papers: it was co-produced with
 parents, carers and young people (Medway Parents and Carers Forum), and its public
@@ -17,12 +18,13 @@ from actions.models import Action
 from governance import services as governance_services
 from governance.choices import EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Engagement
+from measures.models import Measure
 from priorities.models import Priority, Strategy
 from sendplan.audit import history_stamped
 
 from . import services
 from .choices import PublicStatus
-from .models import ActionPublication, PriorityPublication
+from .models import ActionPublication, MeasurePublication, PriorityPublication
 
 STRATEGY = ("Medway", "Joint SEND Strategy 2022-25")
 INTRODUCTION = (
@@ -175,6 +177,9 @@ def load_public_demo(*, plan_admin, officer) -> None:
             services.publication_approve(publication=draft, user=plan_admin)
     for values in ENGAGEMENTS:
         _engagement(strategy, priorities, actions, plan_admin, *values)
+    for measure in Measure.objects.filter(strategy=strategy):
+        if not MeasurePublication.objects.filter(measure=measure).exists():
+            services.measure_publication_save(measure=measure, user=plan_admin, is_published=True)
 
 
 def _engagement(

@@ -45,7 +45,8 @@ def plan_csv(plan: PublicPlan) -> bytes:
 
 
 def plan_json(plan: PublicPlan) -> bytes:
-    """The public page as data: the strategy, its priorities and actions, "You said, we did"."""
+    """The public page as data: the strategy, its priorities and actions, its measures, and
+    "You said, we did"."""
     strategy = plan.strategy
     data = {
         "area": strategy.area,
@@ -72,6 +73,18 @@ def plan_json(plan: PublicPlan) -> bytes:
                 ],
             }
             for priority in plan.priorities
+        ],
+        "measures": [
+            {
+                "name": measure.name,
+                "latest": measure.latest,
+                "direction": measure.direction,
+                "direction_words": measure.direction_words,
+                "against_target": measure.track,
+                "illustrative": measure.is_illustrative,
+                "last_updated": _iso(measure.updated),
+            }
+            for measure in plan.measures
         ],
         "you_said_we_did": [
             {

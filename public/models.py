@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
+from measures.models import Measure
 from priorities.models import Priority, Strategy
 
 from .choices import PUBLIC_STATUS_COLOURS, PublicStatus
@@ -111,3 +112,22 @@ class ActionPublication(Approval):
     @property
     def status_colour(self) -> str:
         return PUBLIC_STATUS_COLOURS[PublicStatus(self.status)] if self.status else "grey"
+
+
+class MeasurePublication(models.Model):
+    """Whether a measure of impact is shown on its strategy's public page.
+
+    What shows is only what the public can read in the figures themselves: the measure's
+    name, its latest value, target and direction; never its definition notes or owner.
+    """
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="publication")
+    is_published = models.BooleanField("shown on the public page", default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Public showing of {self.measure}"

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from actions.views.access import plan_reader_required
+from measures.models import Measure
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
 from sendplan import roles
@@ -53,6 +54,7 @@ def strategy_overview(request, pk: int):
             "introduction": publication.introduction if publication else "",
         }
     )
+    measures = Measure.objects.filter(strategy=strategy).select_related("publication")
     return render(
         request,
         "public/publishing/strategy_overview.html",
@@ -60,6 +62,7 @@ def strategy_overview(request, pk: int):
             "strategy": strategy,
             "publication": publication,
             "priorities": priorities,
+            "measures": measures,
             "can_publish": can_publish,
             "form": form,
         },
@@ -185,3 +188,19 @@ def approve(request, kind: str, pk: int):
         else publication.action.priority.strategy_id
     )
     return redirect("publishing:strategy", pk=strategy_id)
+
+
+@require_POST
+@plan_reader_required
+def measure_publish(request, pk: int):
+    measure = get_object_or_404(Measure, pk=pk)
+    if not roles.can_publish_public_text(request.user):
+        raise PermissionDenied("Only plan admins choose the measures on the public page.")
+    shown = request.POST.get("publish") == "yes"
+    services.measure_publication_save(measure=measure, user=request.user, is_published=shown)
+    messages.success(
+        request,
+        f"“{measure.name}” "
+        + ("shows on the public page within a minute." if shown else "is off the public page."),
+    )
+    return redirect("publishing:strategy", pk=measure.strategy_id)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("strategies/<int:pk>/publish/", publishing.strategy_publish, name="strategy_publish"),
     path("priorities/<int:pk>/", publishing.priority_text, name="priority"),
     path("actions/<int:pk>/", publishing.action_text, name="action"),
+    path("measures/<int:pk>/publish/", publishing.measure_publish, name="measure_publish"),
     path("<str:kind>/<int:pk>/approve/", publishing.approve, name="approve"),
 ]

@@ -9,8 +9,13 @@ number of queries, whatever the size of the plan.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Max
+
 from governance.choices import EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Engagement
+from measures.choices import Series
+from measures.models import Measure, MeasureValue
+from measures.selectors import strategy_measures
 from priorities.models import Priority, Strategy
 
 from .choices import PUBLIC_STATUS_COLOURS, PublicStatus
@@ -86,16 +91,37 @@ class PublicEngagement:
         return f"engagement-{self.pk}"
 
 
+@dataclass(frozen=True)
+class PublicMeasure:
+    """A published measure as the public reads it: the figures' own words, nothing more."""
+
+    pk: int
+    name: str
+    latest: str
+    direction: str
+    direction_words: str
+    arrow: str
+    track: str
+    is_illustrative: bool
+    updated: datetime.datetime | None
+
+    @property
+    def anchor(self) -> str:
+        return f"measure-{self.pk}"
+
+
 @dataclass
 class PublicPlan:
     strategy: PublicStrategy
     priorities: list[PublicPriority]
     engagements: list[PublicEngagement]
+    measures: list[PublicMeasure]
 
     @property
     def updated(self) -> datetime.datetime | None:
         dates = [self.strategy.updated, *(p.updated for p in self.priorities)]
         dates += [e.updated for e in self.engagements]
+        dates += [m.updated for m in self.measures]
         return max((d for d in dates if d), default=None)
 
 
@@ -158,12 +184,17 @@ def published_strategy(pk: int) -> PublicStrategy | None:
 
 
 def public_plan(pk: int) -> PublicPlan | None:
-    """A published strategy's priorities, their published texts and actions, and its
-    published engagements: seven queries however large the plan."""
+    """A published strategy's priorities, their published texts and actions, its shown
+    measures and its published engagements: a fixed number of queries, whatever the plan."""
     strategy = published_strategy(pk)
     if strategy is None:
         return None
-    return PublicPlan(strategy=strategy, priorities=_priorities(pk), engagements=_engagements(pk))
+    return PublicPlan(
+        strategy=strategy,
+        priorities=_priorities(pk),
+        engagements=_engagements(pk),
+        measures=_measures(pk),
+    )
 
 
 def _priorities(strategy_pk: int) -> list[PublicPriority]:
@@ -252,3 +283,41 @@ def _engagements(strategy_pk: int) -> list[PublicEngagement]:
         )
         for row in rows
     ]
+
+
+def _measures(strategy_pk: int) -> list[PublicMeasure]:
+    """The plan's measures shown on the public page, with their latest value, target and
+    direction of travel, in the measures app's own words (measures.selectors)."""
+    shown = set(
+        Measure.objects.filter(strategy_id=strategy_pk, publication__is_published=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not shown:
+        return []
+    # When each measure's figures last changed: its newest actual or target value entered.
+    updated = dict(
+        MeasureValue.objects.filter(measure_id__in=shown, series__in=[Series.ACTUAL, Series.TARGET])
+        .values("measure_id")
+        .annotate(last=Max("entered_at"))
+        .values_list("measure_id", "last")
+    )
+    found = []
+    for figures in strategy_measures(strategy_pk):
+        measure, judgement = figures.measure, figures.judgement
+        if measure.pk not in shown:
+            continue
+        found.append(
+            PublicMeasure(
+                pk=measure.pk,
+                name=measure.name,
+                latest=figures.latest_words,
+                direction=judgement.since_previous or "",
+                direction_words=figures.since_previous_words,
+                arrow=judgement.arrow,
+                track=judgement.track_words,
+                is_illustrative=measure.is_illustrative,
+                updated=updated.get(measure.pk),
+            )
+        )
+    return found

@@ -9,11 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action
+from measures.models import Measure
 from priorities.models import Priority, Strategy
 from sendplan.audit import save_with_history
 from sendplan.roles import can_draft_public_text, can_publish_public_text
 
-from .models import ActionPublication, Approval, PriorityPublication, StrategyPublication
+from .models import (
+    ActionPublication,
+    Approval,
+    MeasurePublication,
+    PriorityPublication,
+    StrategyPublication,
+)
 
 
 def _require_publisher(user) -> None:
@@ -109,4 +116,20 @@ def publication_approve(*, publication: Approval, user, reason: str = "") -> App
     publication.published_by = user
     publication.published_at = timezone.now()
     save_with_history(publication, user=user, reason=reason or "Approved for the public page")
+    return publication
+
+
+@transaction.atomic
+def measure_publication_save(*, measure: Measure, user, is_published: bool) -> MeasurePublication:
+    """A plan admin shows a measure on the public page, or takes it off."""
+    _require_publisher(user)
+    publication = MeasurePublication.objects.filter(measure=measure).first()
+    publication = publication or MeasurePublication(measure=measure)
+    if publication.pk and publication.is_published == is_published:
+        return publication
+    publication.is_published = is_published
+    publication.published_by = user
+    publication.published_at = timezone.now()
+    reason = "Shown on the public page" if is_published else "Taken off the public page"
+    save_with_history(publication, user=user, reason=reason)
     return publication

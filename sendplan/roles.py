@@ -36,7 +36,12 @@ _EDIT_PLAN = [
             "measurevalue",
             "areacomparators",
         ],
-        "public": ["strategypublication", "prioritypublication", "actionpublication"],
+        "public": [
+            "strategypublication",
+            "prioritypublication",
+            "actionpublication",
+            "measurepublication",
+        ],
     }.items()
     for model in models
     for verb in ("add", "change", "delete", "view")

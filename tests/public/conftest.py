@@ -11,6 +11,7 @@ from governance.choices import EngagementGroup, EngagementMethod, InvolvementLev
 from governance.models import Engagement
 from public import services
 from public.choices import PublicStatus
+from tests.measures import conftest as measures_fixtures
 from tests.pages.conftest import grow_plan, other_owner  # noqa: F401 (shared fixtures)
 
 EASY_READ = "We want every child to get help early."
@@ -53,3 +54,18 @@ def published_plan(strategy, priority, action, plan_admin):
 
 def page_url(strategy) -> str:
     return reverse("public:strategy", args=[strategy.pk])
+
+
+# The measures tests' fixtures, shared here.
+measure = measures_fixtures.measure
+enter = measures_fixtures.enter
+
+
+@pytest.fixture
+def published_measure(published_plan, measure, enter, plan_admin):
+    """The plan's measure with two values and a target, shown on the public page."""
+    enter(measure, "Q1 2025-26", 52)
+    enter(measure, "Q2 2025-26", 58.3, note="Provisional return.")
+    enter(measure, "Q2 2025-26", 60, series="target")
+    services.measure_publication_save(measure=measure, user=plan_admin, is_published=True)
+    return measure

@@ -29,6 +29,9 @@ def test_a_signed_out_visitor_finds_the_published_joint_strategy(client, demo):
     assert "Public consultation on the draft strategy" in page and "23 September 2022" in page
     assert "Medway Parents and Carers Forum" in page
     assert "Young people want to try real jobs" not in page  # not approved
+    measures = page[page.index('id="measures"') : page.index('id="you-said-we-did"')]
+    assert "EHC plans issued within 20 weeks" in measures
+    assert "not official statistics" in measures  # the demo's figures are illustrative
 
 
 def test_an_officers_draft_waits_for_the_plan_admin(demo):

@@ -23,13 +23,16 @@ from actions.services import actions as action_services
 from governance import services as governance_services
 from governance.choices import BoardKind, EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Board, BoardMembership, Decision, Engagement, Meeting
+from measures.choices import Series
+from measures.models import AreaComparators, Measure, MeasureValue
 from priorities.models import LocalArea, Priority, Strategy
 from public import services, urls
 from public.choices import PublicStatus
+from public.models import MeasurePublication
 from tests.public.conftest import ACTION_TITLE, EASY_READ
 
 MARKER = "qzxleak"
-APPS = ["auth", "priorities", "actions", "governance", "public"]
+APPS = ["auth", "priorities", "actions", "measures", "governance", "public"]
 
 # What the public page of a published plan shows, by model: the strategy's own words and
 # the text a plan admin approved for the public. Nothing else of any model is public.
@@ -47,7 +50,13 @@ PUBLIC_FIELDS = {
         "you_said",
         "we_did",
     },
+    "measures.measure": {"name"},
+    "measures.measurevalue": {"period_label"},
 }
+
+# Text fields whose emptiness means something: a value with no comparator is the area's
+# own figure. A marker goes in only where they hold text (a comparator's name).
+STRUCTURAL_WHEN_BLANK = {"measures.measurevalue": {"comparator"}}
 
 
 def _in_published_plan(obj, plan: Strategy) -> bool:
@@ -57,6 +66,13 @@ def _in_published_plan(obj, plan: Strategy) -> bool:
     if isinstance(obj, Strategy):
         return obj.pk == plan.pk
     if isinstance(obj, Engagement) and not obj.is_published:
+        return False
+    if isinstance(obj, MeasureValue):
+        obj = obj.measure
+    if (
+        isinstance(obj, Measure)
+        and not MeasurePublication.objects.filter(measure=obj, is_published=True).exists()
+    ):
         return False
     if hasattr(obj, "strategy_id"):
         return obj.strategy_id == plan.pk
@@ -88,12 +104,15 @@ def seed_markers(plan: Strategy) -> dict[str, str]:
         if not fields:
             continue
         public = PUBLIC_FIELDS.get(model._meta.label_lower, set())
+        structural = STRUCTURAL_WHEN_BLANK.get(model._meta.label_lower, set())
         historical = model.__name__.startswith("Historical")
         for obj in model._default_manager.all():
             keep = set() if historical else (public if _in_published_plan(obj, plan) else set())
             values = {}
             for field in fields:
                 if field.name in keep:
+                    continue
+                if field.name in structural and not getattr(obj, field.attname):
                     continue
                 marker = f"{MARKER}{len(written)}"
                 written[marker] = f"{model._meta.label_lower}.{field.name} #{obj.pk}"
@@ -106,7 +125,9 @@ def seed_markers(plan: Strategy) -> dict[str, str]:
 
 
 @pytest.fixture
-def everything_internal(published_plan, priority, action, officer, board_member, plan_admin):
+def everything_internal(
+    published_plan, published_measure, priority, action, officer, board_member, plan_admin, enter
+):
     """Beside the published plan, every kind of record the service keeps, with text in it."""
     area = published_plan.area
     action_services.action_update_progress(
@@ -177,6 +198,11 @@ def everything_internal(published_plan, priority, action, officer, board_member,
     services.action_publication_draft(
         action=action, user=officer, title="New title", status=PublicStatus.DONE
     )
+    # A comparator beside the shown measure, and a measure not shown.
+    enter(published_measure, "Q2 2025-26", 61, series=Series.REGION, comparator="South East")
+    AreaComparators.objects.create(area=area, region="South East", statistical_neighbours="Kent")
+    hidden_measure = Measure.objects.create(strategy=published_plan, name="Not shown")
+    enter(hidden_measure, "Q2 2025-26", 10, note="Internal")
     # A strategy whose page is not published, with public text approved all the same.
     hidden = Strategy.objects.create(area=area, title="Draft strategy 2026-29")
     hidden_priority = Priority.objects.create(strategy=hidden, number=1, title="Hidden")
@@ -221,4 +247,5 @@ def test_no_internal_text_reaches_any_public_url(client, published_plan, everyth
     # The published plan's pages did render its public text, so the test could have failed.
     page = client.get(reverse("public:strategy", args=[published_plan.pk])).text
     assert EASY_READ in page and ACTION_TITLE in page and "We publish progress here." in page
+    assert "EHC plans issued within 20 weeks" in page and "Better than Q1 2025-26" in page
     assert shown == 5

@@ -119,7 +119,9 @@ def test_an_approved_change_shows_within_a_minute(
     assert "Next steps agreed" in client.get(page_url(published_plan)).text
 
 
-def test_page_queries_do_not_grow_with_the_plan(client, published_plan, grow_plan, plan_admin):
+def test_page_queries_do_not_grow_with_the_plan(
+    client, published_plan, published_measure, grow_plan, plan_admin
+):
     def grow_and_publish(count: int) -> int:
         for action in grow_plan(count):
             draft = services.action_publication_draft(
@@ -135,3 +137,31 @@ def test_page_queries_do_not_grow_with_the_plan(client, published_plan, grow_pla
     small = grow_and_publish(10)
     assert grow_and_publish(200) == small
     assert "Public 2.209" in client.get(page_url(published_plan)).text
+
+
+def test_it_shows_published_measures_with_their_latest_value_and_direction(
+    client, published_measure, published_plan, enter
+):
+    text = client.get(page_url(published_plan)).text
+    section = text[text.index('id="measures"') : text.index('id="you-said-we-did"')]
+    assert "EHC plans issued within 20 weeks" in section
+    assert "58.3% in Q2 2025-26, against a target of 60% by Q2 2025-26." in section
+    assert "Better than Q1 2025-26 (52%)." in section
+    assert "Off track" in section and "Last updated" in section
+    assert "Provisional return." not in section  # a value's note is internal
+
+
+def test_a_measure_not_chosen_for_the_public_page_is_not_shown(
+    client, published_plan, measure, enter
+):
+    enter(measure, "Q1 2025-26", 52)
+    text = client.get(page_url(published_plan)).text
+    assert "EHC plans issued within 20 weeks" not in text
+    assert "will be published here" in text
+
+
+def test_json_download_holds_the_measures(client, published_measure, published_plan):
+    response = client.get(reverse("public:strategy_json", args=[published_plan.pk]))
+    (measure,) = json.loads(response.content)["measures"]
+    assert measure["name"].startswith("EHC plans issued within 20 weeks")
+    assert (measure["direction"], measure["against_target"]) == ("better", "Off track")

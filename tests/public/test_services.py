@@ -99,3 +99,10 @@ def test_only_a_plan_admin_publishes_a_strategy(strategy, officer, plan_admin):
         strategy=strategy, user=plan_admin, is_published=True, introduction="Our plan."
     )
     assert StrategyPublication.objects.get(strategy=strategy).is_published
+
+
+def test_only_a_plan_admin_shows_a_measure_on_the_public_page(measure, officer, plan_admin):
+    with pytest.raises(PermissionDenied):
+        services.measure_publication_save(measure=measure, user=officer, is_published=True)
+    shown = services.measure_publication_save(measure=measure, user=plan_admin, is_published=True)
+    assert shown.is_published and shown.history.get().history_user == plan_admin
