@@ -282,11 +282,11 @@ def engagements_for_pack(
 
 
 def engagements_for_action(action) -> list[Engagement]:
-    """The engagements that shaped an action or its priority, newest first: three queries."""
+    """The engagements that shaped an action or its priority, newest first: one query (the
+    action page does not list their other links)."""
     return list(
         Engagement.objects.filter(Q(actions=action) | Q(priorities=action.priority_id))
         .distinct()
-        .prefetch_related("priorities", "actions")
         .order_by("-date", "-pk")
     )
 

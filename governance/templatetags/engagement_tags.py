@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.inclusion_tag("governance/_action_engagements.html")
 def action_engagements(action):
-    """The engagements that shaped an action or its priority: a fixed number of queries."""
+    """The engagements that shaped an action or its priority: one query."""
     return {"engagements": selectors.engagements_for_action(action)}
