@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 
 run: $(VENV)/.installed-base node_modules/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	PORT=$(PORT) $(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-test

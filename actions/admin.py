@@ -5,7 +5,12 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from priorities.models import Priority
+from sendplan.audit import delete_with_history, save_with_history
 
 from . import rules
 from .choices import Rag, Status
@@ -17,9 +22,26 @@ from .services.actions import (
     action_bulk_update,
     action_delete,
     action_prepare,
+    action_refuse_archived,
     action_save,
 )
-from .services.owners import action_set_owners, owner_save, owner_spelling_errors
+from .services.owners import action_set_owners, owner_merge, owner_save, owner_spelling_errors
+
+
+class LabelledHistoryContext(HistoricalRecordContextHelper):
+    """The history page's changes with choices as people read them: "In progress", not
+    "in_progress"."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class LabelledHistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistoryContext(self.model, historical_record)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -54,26 +76,55 @@ class ActionAdminForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["priority", "reference", *ACTION_CONTENT_FIELDS]
+        help_texts = {
+            "reference": "Its number in the plan, such as 2.3.",
+            "order": "Where it comes among its priority's actions, first to last.",
+            "deadline_text": "The deadline as the plan writes it, such as “December 2019” or "
+            "“Bi monthly /ongoing”. Changing it sets the due date from it.",
+            "due_date": "Set from the deadline as written; change it by hand only with a reason.",
+            "is_ongoing": "Tick for recurring or ongoing work, which has no single due date.",
+            "percent_complete": "A whole number from 0 to 100; a completed action is 100.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["owner_list"].initial = list(self.instance.owners.all())
+        if "priority" in self.fields:
+            priority = self.fields["priority"]
+            priority.queryset = Priority.objects.select_related("strategy").order_by(
+                "strategy__title", "order", "number"
+            )
+            priority.label_from_instance = priority_label
 
     def _post_clean(self):
         # The services' rules, applied here too so a missing reason is a form error, not a crash.
         super()._post_clean()
         if self.errors:
             return
-        old = Action.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        old = (
+            Action.objects.select_related("priority__strategy").filter(pk=self.instance.pk).first()
+            if self.instance.pk
+            else None
+        )
         reason = self.cleaned_data.get("change_reason", "")
         try:
+            if old is not None:
+                # Its owners, milestones and notes too: nothing of an archived plan changes.
+                action_refuse_archived(old)
             action_prepare(old=old, action=self.instance, reason=reason)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field in FIELDS_NEEDING_REASON:
                     self.add_error("change_reason", messages)
                 self.add_error(field if field in self.fields else None, messages)
+
+
+def priority_label(priority: Priority) -> str:
+    """ "Joint SEND Strategy 2022-25: 2. Sufficiency of places": the same priority number
+    exists in every strategy."""
+    title = priority.title if len(priority.title) <= 80 else f"{priority.title[:80]}…"
+    return f"{priority.strategy.title}: {priority.number}. {title}"
 
 
 class MilestoneInline(admin.TabularInline):
@@ -87,9 +138,13 @@ class ProgressUpdateInline(admin.TabularInline):
     extra = 0
     fields = ["created_at", "author", "note"]
     readonly_fields = ["created_at", "author"]
+    # A progress update is a dated record of what someone said: add, never rewrite or delete.
+    can_delete = False
 
     def has_change_permission(self, request, obj=None):
-        # A progress update is a dated record of what someone said: add, never rewrite.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -100,7 +155,7 @@ class BulkUpdateForm(ActionForm):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(LabelledHistoryAdmin):
     form = ActionAdminForm
     action_form = BulkUpdateForm
     list_display = [
@@ -122,7 +177,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         ("owners", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["reference", "text", "owners__name", "owners__aliases"]
-    list_select_related = ["priority"]
+    list_select_related = ["priority__strategy"]
     readonly_fields = ["original_due_date", "slip", "status_timeline"]
     inlines = [MilestoneInline, ProgressUpdateInline]
     actions = ["set_status", "set_rag"]
@@ -143,9 +198,10 @@ class ActionAdmin(SimpleHistoryAdmin):
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else f"{obj.text[:90]}…"
 
-    @admin.display(boolean=True)
+    @admin.display(description="overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        # Words, not the admin's tick: a green tick read as "all is well".
+        return "Overdue" if obj.is_overdue else "Not overdue"
 
     @admin.display(description="owners")
     def owner_names(self, obj):
@@ -175,12 +231,12 @@ class ActionAdmin(SimpleHistoryAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason", "")
         for update in formset.save(commit=False):
             if isinstance(update, ProgressUpdate) and update.author_id is None:
                 update.author = request.user
-            update.save()
-        for deleted in formset.deleted_objects:
-            deleted.delete()
+            save_with_history(update, user=request.user, reason=reason)
+        delete_with_history(*formset.deleted_objects, user=request.user, reason=reason)
 
     def delete_model(self, request, obj):
         action_delete(action=obj, user=request.user)
@@ -233,13 +289,78 @@ class OwnerAdminForm(forms.ModelForm):
                 self.add_error(field, message)
 
 
+class OwnerMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Merge into",
+        queryset=Owner.objects.none(),
+        help_text="The owner that stays. The others' actions, holders, name and aliases "
+        "move to it, and they are deleted.",
+        error_messages={"required": "Choose the owner to merge into."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history of every row the merge changes.",
+        error_messages={"required": "Give a reason for merging these owners."},
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = {owner.area_id for owner in sources}
+        self.fields["target"].queryset = (
+            Owner.objects.filter(area_id__in=areas)
+            .exclude(pk__in=[owner.pk for owner in sources])
+            .select_related("area")
+        )
+
+
 @admin.register(Owner)
-class OwnerAdmin(SimpleHistoryAdmin):
+class OwnerAdmin(LabelledHistoryAdmin):
     form = OwnerAdminForm
     list_display = ["name", "area", "organisation", "alias_summary"]
     list_filter = ["area", "organisation"]
     search_fields = ["name", "aliases"]
     inlines = [OwnerHolderInline]
+    actions = ["merge_into"]
+
+    @admin.action(description="Merge into…", permissions=["change", "delete"])
+    def merge_into(self, request, queryset):
+        """Ask for the owner to keep and a reason, then merge each selected owner into it."""
+        sources = list(queryset.select_related("area"))
+        if len({owner.area_id for owner in sources}) > 1:
+            self.message_user(request, "Choose owners of one local area.", messages.ERROR)
+            return None
+        form = OwnerMergeForm(request.POST if "merge" in request.POST else None, sources=sources)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                with transaction.atomic():
+                    for source in sources:
+                        owner_merge(
+                            source=source,
+                            target=target,
+                            user=request.user,
+                            reason=form.cleaned_data["reason"],
+                        )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            names = ", ".join(owner.name for owner in sources)
+            self.message_user(request, f"Merged {names} into {target.name}.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/actions/owner_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Merge owners",
+                "sources": sources,
+                "form": form,
+                "action_name": "merge_into",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
 
     @admin.display(description="aliases")
     def alias_summary(self, obj):

@@ -6,11 +6,16 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from priorities.models import Strategy
+
 from .choices import RAG_NOT_RATED, Rag, Status
 from .models import Owner
 
 PERCENT_MESSAGE = "Enter percent complete as a whole number from 0 to 100, like 40."
 STALE_DAYS_MESSAGE = "Enter a number of days from 1 to 3650, like 60."
+DATE_MESSAGE = "Enter {what} as day, month and year, like 31/3/2027."
+# Typed dates: day/month/year as people write them, or ISO.
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
 def _date_input():
@@ -55,7 +60,92 @@ class ProgressForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    new_due_date = forms.DateField(
+        label="New due date",
+        help_text="Only if the action cannot be done by its due date. For example, 31/3/2027.",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": DATE_MESSAGE.format(what="the new due date")},
+    )
+    due_date_reason = forms.CharField(
+        label="Why the due date needs to move",
+        help_text="The board sees this beside the change. The original due date is kept.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    milestones_done = forms.TypedMultipleChoiceField(
+        label="Milestones done",
+        help_text="Tick the milestones that are done.",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select only the milestones listed."},
+    )
+    new_milestone = forms.CharField(
+        label="Add a milestone",
+        help_text="A step on the way, like “Survey sent to all schools”.",
+        required=False,
+        max_length=1000,
+    )
+    new_milestone_due = forms.DateField(
+        label="Milestone due date (optional)",
+        help_text="For example, 31/1/2027.",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": DATE_MESSAGE.format(what="the milestone's due date")},
+    )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["milestones_done"].choices = [
+            (milestone.pk, milestone_label(milestone)) for milestone in action.milestones.all()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        new_due_date, reason = data.get("new_due_date"), data.get("due_date_reason", "").strip()
+        if new_due_date and not reason:
+            self.add_error("due_date_reason", "Give a reason for moving the due date.")
+        if reason and not new_due_date and "new_due_date" not in self.errors:
+            self.add_error("new_due_date", "Enter the new due date, or leave the reason empty.")
+        if new_due_date and new_due_date == self.action.due_date:
+            self.add_error("new_due_date", "Enter a date other than the current due date.")
+        if data.get("new_milestone_due") and not data.get("new_milestone", "").strip():
+            self.add_error("new_milestone", "Enter the milestone, or leave its due date empty.")
+        return data
+
+
+def milestone_label(milestone) -> str:
+    if milestone.due_date:
+        return f"{milestone.text} (due {milestone.due_date:%-d %B %Y})"
+    return milestone.text
+
+
+class MyActionsFilterForm(forms.Form):
+    """My actions' filters, read from the query string: one plan, one status."""
+
+    strategy = forms.ModelChoiceField(
+        label="Plan",
+        queryset=None,
+        required=False,
+        empty_label="All plans",
+        error_messages={"invalid_choice": "Select one of the plans listed."},
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select one of the statuses listed."},
+    )
+
+    def __init__(self, *args, strategies, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["strategy"]
+        # The plans already read, so the choices cost no query of their own.
+        field.queryset = Strategy.objects.filter(pk__in=[s.pk for s in strategies])
+        field.choices = [("", "All plans"), *((s.pk, s.title) for s in strategies)]
 
 
 class ActionFilterForm(forms.Form):

@@ -220,6 +220,51 @@ class Decision(models.Model):
             raise ValidationError(errors)
 
 
+# Update rounds (issue 12) ---------------------------------------------------------------
+
+
+class UpdateRound(models.Model):
+    """Owners are asked to update the actions it covers before a meeting's papers go out.
+
+    The actions covered are fixed when the round starts (RoundAction), so its progress
+    is measured against the same list however the plan changes afterwards.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="update_round")
+    deadline = models.DateField(help_text="The day by which owners should have updated.")
+    actions = models.ManyToManyField(Action, through="RoundAction", related_name="update_rounds")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_rounds_started"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Update round for {self.meeting}"
+
+    def clean(self):
+        if self.meeting_id and self.deadline and self.deadline > self.meeting.date:
+            raise ValidationError({"deadline": "The deadline must be on or before the meeting."})
+
+
+class RoundAction(models.Model):
+    """An action an update round covers; written once, when the round starts."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="coverage")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="round_coverage")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "action"], name="round_action_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} in {self.round}"
+
+
 class Engagement(models.Model):
     """Families and partners were asked or involved, and the plan changed as a result.
 

@@ -9,18 +9,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import F, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from actions import rules
 from actions.choices import Rag, Status
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ActionOwner, ProgressUpdate
 from actions.selectors.history import PlanChange, status_changes_since
 from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 
-from .models import Decision, Engagement, Meeting, Review
+from .models import Decision, Engagement, Meeting, Review, UpdateRound
 
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
@@ -133,6 +134,8 @@ class BoardPack:
     engagements: list[Engagement]
     # Each measure's latest value known at the cutoff, compared with the previous meeting's.
     measures: list[MeasureFigures]
+    # How current the figures are (update rounds, issue 12).
+    currency: "PlanCurrency | None" = None
 
 
 def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
@@ -217,6 +220,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
             cutoff=cutoff,
             previous_cutoff=meeting_cutoff(previous) if previous else None,
         ),
+        currency=plan_currency(meeting, actions=actions, previous=previous, cutoff=cutoff),
     )
 
 
@@ -260,6 +264,152 @@ def meetings_by_board(board_id=None):
     if board_id:
         meetings = meetings.filter(board_id=board_id)
     return meetings.order_by("-date", "board__name")
+
+
+# Update rounds (issue 12) ---------------------------------------------------------------
+
+
+def updated_action_ids(
+    *, action_ids, since: datetime.datetime, until: datetime.datetime | None = None
+) -> set[int]:
+    """Which of the actions were updated from ``since`` to ``until`` (default: now).
+
+    The one definition of "updated" for rounds and packs: a progress update given, or the
+    action saved by a person (an owner or an admin; saves with no user, by a command run
+    on the server, do not count). Read from the history tables, so a pack for a past
+    meeting is judged as it stood. ``action_ids`` may be a queryset of ids: one query.
+    """
+    window = Q(history_date__gte=since) & (Q(history_date__lt=until) if until else Q())
+    updates = ProgressUpdate.history.filter(
+        window, history_type="+", action_id__in=action_ids
+    ).values_list("action_id", flat=True)
+    saves = Action.history.filter(
+        window, history_type="~", history_user__isnull=False, id__in=action_ids
+    ).values_list("id", flat=True)
+    return set(updates.order_by().union(saves.order_by()))
+
+
+class _UpdatedShare:
+    """How many of ``actions`` were ``updated``: a whole round, or one group of it."""
+
+    @property
+    def total(self) -> int:
+        return len(self.actions)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.updated / self.total) if self.total else 100
+
+
+@dataclass
+class RoundRow(_UpdatedShare):
+    """One group of a round's progress: an owner role or a priority."""
+
+    label: str
+    actions: list = field(default_factory=list)
+    updated: int = 0
+    holders: list = field(default_factory=list)
+
+    @property
+    def not_updated(self) -> list:
+        return [action for action in self.actions if not action.round_updated]
+
+
+@dataclass
+class RoundProgress(_UpdatedShare):
+    round: UpdateRound
+    actions: list
+    by_owner: list[RoundRow]
+    by_priority: list[RoundRow]
+    updated: int
+
+
+def round_progress(update_round: UpdateRound) -> RoundProgress:
+    """Who has updated the round's actions since it started, by owner role and by priority.
+
+    Each covered action carries ``round_updated``; each owner row its holders (nobody
+    holding a role shows as an empty list). Four queries, whatever the round's size.
+    """
+    actions = list(
+        update_round.actions.select_related("priority").prefetch_related(
+            Prefetch(
+                "ownerships",
+                queryset=ActionOwner.objects.select_related("owner")
+                .prefetch_related(
+                    Prefetch(
+                        "owner__holders",
+                        queryset=get_user_model()
+                        .objects.filter(is_active=True)
+                        .order_by("username"),
+                    )
+                )
+                .order_by("order", "pk"),
+            )
+        )
+    )
+    updated = updated_action_ids(
+        action_ids=update_round.coverage.values("action_id"), since=update_round.started_at
+    )
+    by_owner: dict[int, RoundRow] = {}
+    by_priority: dict[int, RoundRow] = {}
+    for action in actions:
+        action.round_updated = action.pk in updated
+        groups = [by_priority.setdefault(action.priority_id, RoundRow(str(action.priority)))]
+        for ownership in action.ownerships.all():
+            owner = ownership.owner
+            if owner.pk not in by_owner:
+                by_owner[owner.pk] = RoundRow(owner.name, holders=list(owner.holders.all()))
+            groups.append(by_owner[owner.pk])
+        for group in groups:
+            group.actions.append(action)
+            group.updated += action.round_updated
+    return RoundProgress(
+        round=update_round,
+        actions=actions,
+        by_owner=sorted(by_owner.values(), key=lambda row: (row.percent, row.label)),
+        by_priority=list(by_priority.values()),
+        updated=sum(action.round_updated for action in actions),
+    )
+
+
+@dataclass
+class PlanCurrency:
+    """How current a pack's figures are: how many of its actions were updated since when."""
+
+    since: datetime.datetime
+    round: UpdateRound | None
+    total: int
+    not_updated: list  # history rows as at the meeting, in plan order
+
+    @property
+    def updated(self) -> int:
+        return self.total - len(self.not_updated)
+
+
+def plan_currency(
+    meeting: Meeting, *, actions: list, previous: Meeting | None, cutoff: datetime.datetime
+) -> PlanCurrency | None:
+    """For the pack: the round's actions updated from its start to the end of the meeting
+    day; with no round, the open actions updated since the previous meeting. None when
+    there is neither. At most three queries."""
+    update_round = UpdateRound.objects.filter(meeting=meeting).first()
+    if update_round is not None:
+        since = update_round.started_at
+        covered = set(update_round.coverage.values_list("action_id", flat=True))
+        rows = [row for row in actions if row.id in covered]
+    elif previous is not None:
+        since = meeting_cutoff(previous)
+        rows = [row for row in actions if rules.is_open(row.status)]
+    else:
+        return None
+    plan_ids = Action.history.filter(priority__strategy_id=meeting.strategy_id).values("id")
+    updated = updated_action_ids(action_ids=plan_ids, since=since, until=cutoff)
+    return PlanCurrency(
+        since=since,
+        round=update_round,
+        total=len(rows),
+        not_updated=[row for row in rows if row.id not in updated],
+    )
 
 
 def _engagements():

@@ -8,10 +8,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actions import rules
 from actions.models import Action
 from actions.services.actions import action_create_follow_up
 from priorities.models import Priority
@@ -23,7 +25,16 @@ from sendplan.roles import (
     require_governance_manager,
 )
 
-from .models import Board, BoardMembership, Decision, Engagement, Meeting, Review
+from .models import (
+    Board,
+    BoardMembership,
+    Decision,
+    Engagement,
+    Meeting,
+    Review,
+    RoundAction,
+    UpdateRound,
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,56 @@ def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str
         if not (follow_up.text.strip() and follow_up.owner_name.strip() and follow_up.due_date):
             errors["follow_ups"] = "Give each follow-up action its text, owner and due date."
     return errors
+
+
+# Update rounds (issue 12) ---------------------------------------------------------------
+
+
+def round_default_deadline(meeting: Meeting) -> datetime.date:
+    """SENDPLAN_ROUND_DEADLINE_DAYS before the meeting, or today when that has passed."""
+    days = datetime.timedelta(days=settings.SENDPLAN_ROUND_DEADLINE_DAYS)
+    return max(meeting.date - days, rules.today())
+
+
+@transaction.atomic
+def round_start(
+    *,
+    meeting: Meeting,
+    user,
+    deadline: datetime.date | None = None,
+    actions: Sequence[Action] | None = None,
+) -> UpdateRound:
+    """Start the update round of a coming meeting, covering ``actions`` (default: every
+    open action of its plan). Asking the owners is the e-mail job's part, not this one's."""
+    require_governance_manager(user)
+    today = rules.today()
+    if deadline is None:
+        deadline = round_default_deadline(meeting)
+    plan_actions = Action.objects.filter(priority__strategy_id=meeting.strategy_id)
+    covered = list(plan_actions.open() if actions is None else actions)
+    errors = {}
+    if meeting.date < today:
+        errors["meeting"] = "This meeting has already happened: start a round for a coming one."
+    elif UpdateRound.objects.filter(meeting=meeting).exists():
+        errors["meeting"] = "This meeting already has an update round."
+    if deadline < today:
+        errors["deadline"] = "The deadline has passed: choose today or a later day."
+    if not covered:
+        errors["actions"] = "Choose at least one action for the round to cover."
+    elif actions is not None:
+        ids = {action.pk for action in covered}
+        if plan_actions.filter(pk__in=ids).count() != len(ids):
+            errors["actions"] = "Choose actions of the plan this meeting monitors."
+    if errors:
+        raise ValidationError(errors)
+    update_round = UpdateRound(meeting=meeting, deadline=deadline, started_by=user)
+    reason = f"Update round before the meeting of {meeting.date:%d/%m/%Y}"
+    save_with_history(update_round, user=user, reason=reason)
+    # Written once with the round, whose own history row records its start.
+    RoundAction.objects.bulk_create(
+        [RoundAction(round=update_round, action=action) for action in covered]
+    )
+    return update_round
 
 
 # What "You said, we did" shows: a change to any of these needs a plan admin's approval again.

@@ -6,9 +6,11 @@ folder, so any app server can confirm it), and the confirm applies the file only
 would do exactly what the preview showed; otherwise it shows the new preview instead.
 """
 
+import datetime
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -22,10 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from priorities.models import Strategy
+from actions.deadlines import parse_deadline
+from actions.owners import OwnerDirectory, known_role_for
+from priorities.models import LocalArea, Strategy
 
 from .forms import PlanImportConfirmForm, PlanImportForm
 from .importer import ImportReport, PlanImportError, plan_import
+from .layout import read_plan
+from .reader import PlanFileError
 
 UPLOAD_FOLDER = "plan-imports"
 # Previews not confirmed within this time are abandoned; their files are removed.
@@ -49,6 +55,73 @@ def report_fingerprint(report: ImportReport) -> str:
         },
     }
     return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
+
+
+@dataclass
+class OwnerAsParsed:
+    written: str
+    # The owner's name, as stored or as it will be created.
+    name: str
+    new: bool
+
+
+@dataclass
+class ActionAsRead:
+    """One action row as the import reads it: owners as split, the due date from the words."""
+
+    row_number: int
+    reference: str
+    owners: list[OwnerAsParsed]
+    deadline_text: str
+    due_date: datetime.date | None
+    is_ongoing: bool
+
+
+def actions_as_read(area_name: str, file_name: str, data: bytes):
+    """(every action row as read, warnings about new owners that look like existing ones).
+
+    The same reading the import does, shown so the admin can check the splitting of
+    "By whom" and the due date derived from "By when" before confirming.
+    """
+    area = LocalArea.objects.filter(name=area_name).first() or LocalArea(name=area_name)
+    directory = OwnerDirectory(area)
+    try:
+        rows = read_plan(file_name, data, known_owner_names=directory.spellings())
+    except PlanFileError:
+        return [], []
+    read, warnings, warned = [], [], set()
+    positions: dict[int, int] = {}
+    for row in rows:
+        position = positions[row.priority_number] = positions.get(row.priority_number, 0) + 1
+        owners = []
+        for written in row.owners:
+            owner = directory.find(written)
+            if owner is not None:
+                owners.append(OwnerAsParsed(written, owner.name, new=False))
+                continue
+            known = known_role_for(written)
+            name = known[0] if known else " ".join(written.split())
+            owners.append(OwnerAsParsed(written, name, new=True))
+            similar = directory.lookalike(name)
+            if similar is not None and name not in warned:
+                warned.add(name)
+                warnings.append(
+                    f"Row {row.row_number}: “{name}” would be a new owner, but looks like "
+                    f"the existing owner “{similar.name}”. If it is the same role, add "
+                    f"“{name}” to that owner's aliases (or merge them) before importing."
+                )
+        deadline = parse_deadline(row.deadline_text)
+        read.append(
+            ActionAsRead(
+                row_number=row.row_number,
+                reference=row.reference or f"{row.priority_number}.{position}",
+                owners=owners,
+                deadline_text=row.deadline_text,
+                due_date=deadline.due_date,
+                is_ongoing=deadline.is_ongoing,
+            )
+        )
+    return read, warnings
 
 
 def _upload_path(upload_id: uuid.UUID, file_name: str) -> str:
@@ -114,10 +187,12 @@ def _preview(request, context, form):
                 "fingerprint": report_fingerprint(report),
             }
         )
-    return _preview_response(request, context, report, errors, confirm)
+    return _preview_response(request, context, report, errors, confirm, (area, upload.name, data))
 
 
-def _preview_response(request, context, report, errors, confirm_form):
+def _preview_response(request, context, report, errors, confirm_form, upload):
+    """``upload``: (area name, file name, file contents), read again to show each action."""
+    actions, owner_warnings = actions_as_read(*upload)
     return TemplateResponse(
         request,
         "admin/planfile/import_preview.html",
@@ -127,6 +202,8 @@ def _preview_response(request, context, report, errors, confirm_form):
             "report": report,
             "errors": errors,
             "confirm_form": confirm_form,
+            "actions_as_read": actions,
+            "owner_warnings": owner_warnings,
         },
     )
 
@@ -171,20 +248,23 @@ def _confirm(request, context):
             report, errors = error.report, error.errors
         else:
             errors = []
-        if errors or report_fingerprint(report) != form.cleaned_data["fingerprint"]:
+        changed = errors or report_fingerprint(report) != form.cleaned_data["fingerprint"]
+        if changed:
             # The plan changed since the preview: undo, and show what it would do now.
             transaction.set_rollback(True)
-            messages.warning(
-                request,
-                "The plan has changed since your preview, so nothing was imported. "
-                "Check this new preview and confirm again.",
+    if changed:
+        messages.warning(
+            request,
+            "The plan has changed since your preview, so nothing was imported. "
+            "Check this new preview and confirm again.",
+        )
+        confirm = None
+        if not errors:
+            confirm = PlanImportConfirmForm(
+                initial={**form.cleaned_data, "fingerprint": report_fingerprint(report)}
             )
-            confirm = None
-            if not errors:
-                confirm = PlanImportConfirmForm(
-                    initial={**form.cleaned_data, "fingerprint": report_fingerprint(report)}
-                )
-            return _preview_response(request, context, report, errors, confirm)
+        # Read again outside the rolled-back transaction, which runs no more queries.
+        return _preview_response(request, context, report, errors, confirm, (area, file_name, data))
     default_storage.delete(path)
     for line in report.summary_lines():
         messages.success(request, line)

@@ -4,8 +4,10 @@ Roles are Django groups holding permissions, so an administrator can see and adj
 in the admin; the checks below ask for permissions, never for group names.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 OFFICER = "Officer"
 BOARD_MEMBER = "Board member"
@@ -36,7 +38,7 @@ _EDIT_PLAN = [
             "measurevalue",
             "areacomparators",
         ],
-        "public": [
+        "public_pages": [
             "strategypublication",
             "prioritypublication",
             "actionpublication",
@@ -63,12 +65,14 @@ ROLE_PERMISSIONS = {
         "actions.update_own_action",
         "measures.enter_own_values",
         "governance.add_review",
-        "public.publish_public_text",
+        "public_pages.publish_public_text",
         # Plan admins manage who holds which role.
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
+        # What reminders and update rounds sent, read-only in the admin.
+        "reminders.view_sentreminder",
     ],
 }
 
@@ -162,7 +166,11 @@ def can_record_engagement(user) -> bool:
 
 def can_publish_public_text(user) -> bool:
     """Only plan admins put text on the public pages (they approve what officers draft)."""
-    return user.is_authenticated and user.is_active and user.has_perm("public.publish_public_text")
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm("public_pages.publish_public_text")
+    )
 
 
 def can_draft_public_text(user, *, action=None, priority=None) -> bool:
@@ -186,6 +194,27 @@ def role_names(user) -> list[str]:
     """The user's roles, to show who they are signed in as; never use this for a check."""
     names = set(user.groups.values_list("name", flat=True))
     return [role for role in ROLE_PERMISSIONS if role in names]
+
+
+def plan_admins_for_area(area):
+    """The active users who answer for an area's plan, to whom escalations go.
+
+    Users do not belong to areas yet: until they do, this is every active user with the
+    plan-admin permission, whatever the area; it narrows to the area's own admins here.
+    """
+    permission = Q(content_type__app_label="actions", codename="change_action")
+    granted = Permission.objects.filter(permission)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=granted)
+            | Q(user_permissions__in=granted)
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def _require(user, allowed, message: str) -> None:

@@ -15,9 +15,10 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
-    path("public/", include("public.urls")),
-    path("publishing/", include("public.publishing_urls")),
+    path("public/", include("public_pages.urls")),
+    path("publishing/", include("public_pages.publishing_urls")),
     path("", include("measures.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", officer.home, name="home"),
     # The plan file's CSV download belongs with the action list: one "actions:" namespace.
     path(

@@ -10,7 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: each app may import those before it, never those after it.
-LAYERS = ["priorities", "actions", "measures", "governance", "public", "planfile", "demo"]
+LAYERS = [
+    "priorities",
+    "actions",
+    "measures",
+    "governance",
+    "public_pages",
+    "planfile",
+    "reminders",
+    "demo",
+]
 # Modules of the project package that every app may import, so they import no app.
 SHARED_MODULES = [
     "sendplan/audit.py",

@@ -59,6 +59,56 @@ def test_no_database_url_means_the_sqlite_file_in_the_project():
     assert result.stdout.split()[-2:] == ["sqlite", str(ROOT / "db.sqlite3")], result.stderr
 
 
+SHOW_MAIL = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)"
+)
+SETTINGS_MODULES = [
+    "sendplan.settings.dev",
+    "sendplan.settings.test",
+    "sendplan.settings.production",
+]
+
+
+@pytest.mark.parametrize("module", SETTINGS_MODULES)
+def test_email_host_selects_smtp_in_every_settings_module(module):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_MAIL,
+        DJANGO_SETTINGS_MODULE=module,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        EMAIL_HOST="smtp.example.gov.uk",
+        EMAIL_PORT="2525",
+        EMAIL_USE_TLS="false",
+        DEFAULT_FROM_EMAIL="SEND plan <sendplan@example.gov.uk>",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:5] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.gov.uk",
+        "2525",
+        "False",
+        "SEND",
+    ]
+
+
+@pytest.mark.parametrize("module", SETTINGS_MODULES)
+def test_without_email_host_e_mails_go_to_the_terminal(module):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_MAIL,
+        unset={"EMAIL_HOST"},
+        DJANGO_SETTINGS_MODULE=module,
+        SECRET_KEY=secrets.token_urlsafe(60),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("django.core.mail.backends.console.EmailBackend")
+
+
 def test_postgresql_connections_run_without_jit(db):
     from django.db import connection
 

@@ -32,45 +32,96 @@ def _with_last_update(queryset):
     )
 
 
+class Urgency:
+    """My actions' sections, in the order the page lists them (actions/rules.py decides)."""
+
+    OVERDUE, DUE_SOON, LATER, COMPLETED = range(4)
+    HEADINGS = {
+        OVERDUE: "Overdue",
+        DUE_SOON: "Due soon",
+        LATER: "Due later or with no due date",
+        COMPLETED: "Completed",
+    }
+
+
 @dataclass
-class PriorityActions:
-    priority: Priority
+class UrgencySection:
+    urgency: int
+    heading: str
     actions: list[Action]
 
 
-def my_actions(user) -> list[PriorityActions]:
-    """The actions of the owner roles the user holds in plans not archived, grouped by priority.
+@dataclass
+class MyActions:
+    sections: list[UrgencySection]
+    overdue: int
+    due_soon: int
+    total: int
 
-    Within a priority: open actions by due date (so overdue ones come first), then open
-    actions with no due date, then completed ones. Two queries.
-    """
+
+def _mine(user):
+    """The actions of the owner roles the user holds, in plans not archived."""
     held = ActionOwner.objects.filter(owner__holdings__user=user).values("action_id")
-    actions = (
-        _with_last_update(
-            Action.objects.filter(pk__in=held).exclude(
-                priority__strategy__stage=StrategyStage.ARCHIVED
-            )
+    return Action.objects.filter(pk__in=held).exclude(
+        priority__strategy__stage=StrategyStage.ARCHIVED
+    )
+
+
+def my_plans(user) -> list[Strategy]:
+    """The plans (not archived) the user holds actions in, for My actions' filter. One query."""
+    return list(
+        Strategy.objects.filter(pk__in=_mine(user).values("priority__strategy")).order_by(
+            "area__name", "-start_year", "title"
         )
+    )
+
+
+def my_actions(
+    user, *, today: date, strategy: Strategy | None = None, status: str = ""
+) -> MyActions:
+    """The actions of the owner roles the user holds in plans not archived, optionally of
+    one plan and status: overdue first, then due soon, then the other open ones, then
+    completed (actions/rules.py); within each, soonest due first. Two queries."""
+    mine = _mine(user)
+    if strategy is not None:
+        mine = mine.filter(priority__strategy=strategy)
+    if status:
+        mine = mine.filter(status=status)
+    actions = (
+        _with_last_update(mine)
         .select_related("priority__strategy__area")
         .prefetch_related(_OWNERSHIPS)
-        .annotate(completed=Case(When(status=Status.COMPLETED, then=1), default=0))
+        .annotate(
+            urgency=Case(
+                When(rules.overdue_q(today), then=Urgency.OVERDUE),
+                When(rules.due_soon_q(today), then=Urgency.DUE_SOON),
+                When(rules.open_q(), then=Urgency.LATER),
+                default=Urgency.COMPLETED,
+            )
+        )
         .order_by(
-            "priority__strategy__area__name",
+            "urgency",
+            F("due_date").asc(nulls_last=True),
             "priority__strategy__title",
             "priority__order",
             "priority__number",
-            "completed",
-            F("due_date").asc(nulls_last=True),
             "order",
             "reference",
         )
     )
-    groups: list[PriorityActions] = []
+    sections: list[UrgencySection] = []
     for action in actions:
-        if not groups or groups[-1].priority.pk != action.priority_id:
-            groups.append(PriorityActions(action.priority, []))
-        groups[-1].actions.append(action)
-    return groups
+        if not sections or sections[-1].urgency != action.urgency:
+            heading = Urgency.HEADINGS[action.urgency]
+            sections.append(UrgencySection(action.urgency, heading, []))
+        sections[-1].actions.append(action)
+    counts = {section.urgency: len(section.actions) for section in sections}
+    return MyActions(
+        sections=sections,
+        overdue=counts.get(Urgency.OVERDUE, 0),
+        due_soon=counts.get(Urgency.DUE_SOON, 0),
+        total=sum(counts.values()),
+    )
 
 
 def action_for_page(pk: int) -> Action:
@@ -83,6 +134,17 @@ def action_for_page(pk: int) -> Action:
             Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
         )
         .get(pk=pk)
+    )
+
+
+def action_for_update(pk: int) -> Action:
+    """An action with what its update form shows beside the form: its plan, owners,
+    milestones and newest note. Three queries; raises Action.DoesNotExist."""
+    return (
+        _with_last_update(Action.objects.filter(pk=pk))
+        .select_related("priority__strategy__area")
+        .prefetch_related(_OWNERSHIPS, "milestones")
+        .get()
     )
 
 

@@ -11,14 +11,16 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 
+from priorities.choices import StrategyStage
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import can_review_at, can_update_action, require_plan_editor
 
+from ..choices import Status
 from ..deadlines import parse_deadline
 from ..models import Action, ActionOwner, ProgressUpdate
 from ..owners import OwnerDirectory
@@ -34,6 +36,11 @@ FIELDS_NEEDING_REASON = {
     "due_date": "Give a reason for moving the due date.",
 }
 NOTE_NEEDED = "Add a note saying why the status or RAG rating changed."
+# 100% done but not marked completed is a question, not an answer: the owner is asked.
+COMPLETE_QUESTION = (
+    "Is this action complete? Select “Completed” as its status, "
+    "or enter less than 100 percent complete."
+)
 # What an action says, beyond where it sits in the plan: what forms and imports set.
 ACTION_CONTENT_FIELDS = (
     "order",
@@ -71,19 +78,28 @@ def action_prepare(
     write. A changed deadline re-derives the due date; a changed status, RAG or due date
     needs a reason (reported as the missing progress note when ``reason_is_note``); the
     first due date an action has is kept as its original, so slips show; each write bumps
-    the version. Raises ValidationError for a missing reason or a bad field value. Runs no
-    query, so it leaves the priority's existence and the reference's uniqueness to the caller.
+    the version. An action of an archived plan is never changed; a completed action is 100%
+    complete, and 100% on an open one is asked about. Raises ValidationError for any of these
+    or a bad field value. Runs no query when the action's priority and strategy are loaded
+    (select_related), so it leaves the priority's existence and the reference's uniqueness
+    to the caller.
     """
     action_apply_deadline(old=old, action=action)
+    action_apply_completion(old=old, action=action)
     changes = action_changed_fields(old, action)
     if old is not None and not changes:
         return None
+    action_refuse_archived(action)
+    if old is not None and old.priority_id != action.priority_id:
+        action_refuse_archived(old)
     errors = {
         field: [message]
         for field, message in action_reason_errors(changes=changes, reason=reason).items()
     }
     if errors and reason_is_note:
         errors = {"note": [NOTE_NEEDED]}
+    if completion_question := action_completion_question(old=old, action=action):
+        errors["percent_complete"] = [completion_question]
     try:
         validate_without_queries(action)
     except ValidationError as error:
@@ -116,6 +132,38 @@ def action_apply_deadline(*, old: Action | None, action: Action) -> None:
         action.is_ongoing = deadline.is_ongoing
 
 
+def archived_message(strategy) -> str:
+    return f"The plan “{strategy.title}” is archived: its actions cannot be changed."
+
+
+def action_is_archived(action: Action) -> bool:
+    """Whether the action's plan is archived: its actions are a record of what was."""
+    return action.priority.strategy.stage == StrategyStage.ARCHIVED
+
+
+def action_refuse_archived(action: Action) -> None:
+    """No path may change an action of an archived plan."""
+    if action_is_archived(action):
+        raise ValidationError({NON_FIELD_ERRORS: [archived_message(action.priority.strategy)]})
+
+
+def action_apply_completion(*, old: Action | None, action: Action) -> None:
+    """A completed action is 100% complete: marking one completed sets its percent."""
+    if action.status == Status.COMPLETED and action.percent_complete < 100:
+        action.percent_complete = 100
+
+
+def action_completion_question(*, old: Action | None, action: Action) -> str:
+    """100% on an open action, when either was just set: the owner must say whether it is done."""
+    just_set = old is None or (old.status, old.percent_complete) != (
+        action.status,
+        action.percent_complete,
+    )
+    if just_set and action.percent_complete == 100 and action.status != Status.COMPLETED:
+        return COMPLETE_QUESTION
+    return ""
+
+
 def action_reason_errors(*, changes: dict[str, tuple], reason: str) -> dict[str, str]:
     """The fields whose change needs a reason, when none was given."""
     if reason.strip():
@@ -136,6 +184,15 @@ def _stored_locked(pk: int) -> Action | None:
     # Unordered and "of self", so neither the default ordering's joins nor the lock reach
     # the priority, strategy and area rows.
     return Action.objects.select_for_update(of=("self",)).order_by().filter(pk=pk).first()
+
+
+def _stored_locked_like(action: Action) -> Action:
+    """The action as stored, locked, with the priority and plan the caller loaded (the
+    rules read the plan's stage) unless it has since moved."""
+    stored = _stored_locked(action.pk)
+    if stored.priority_id == action.priority_id:
+        stored.priority = action.priority
+    return stored
 
 
 @transaction.atomic
@@ -168,7 +225,9 @@ def action_update_progress(
     """
     if not can_update_action(user, action):
         raise PermissionDenied("You can only update actions of the owner roles you hold.")
-    current = _stored_locked(action.pk)
+    # Before the lock, and for a note alone too: nothing of an archived plan is added to.
+    action_refuse_archived(action)
+    current = _stored_locked_like(action)
     if seen_version is not None and current.version != seen_version:
         raise ActionChangedMeanwhile(current, changes_since_version(current, seen_version))
     note = note.strip()
@@ -180,6 +239,21 @@ def action_update_progress(
         save_with_history(
             ProgressUpdate(action=updated, author=user, note=note), user=user, reason=note
         )
+    return updated
+
+
+@transaction.atomic
+def action_move_due_date(*, action: Action, user, due_date: datetime.date, reason: str) -> Action:
+    """An owner moves their action's due date, saying why: the move is recorded now, with
+    the reason, and the original due date is kept so the slip shows."""
+    if not can_update_action(user, action):
+        raise PermissionDenied("You can only update actions of the owner roles you hold.")
+    current = _stored_locked_like(action)
+    updated = copy.copy(current)
+    updated.due_date = due_date
+    reason = reason.strip()
+    if action_prepare(old=current, action=updated, reason=reason) is not None:
+        save_with_history(updated, user=user, reason=reason)
     return updated
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import require_plan_editor
 
-from ..models import Action, ActionOwner, Owner, OwnerHolder
+from ..models import Action, ActionOwner, Owner, OwnerHolder, normalise_name
 from ..owners import OwnerDirectory, known_role_for
 
 
@@ -111,3 +111,46 @@ def ownership_changes(
         ownership.order = position
         saved.append(ownership)
     return deleted, saved
+
+
+@transaction.atomic
+def owner_merge(*, source: Owner, target: Owner, user, reason: str) -> Owner:
+    """Fold ``source`` into ``target``: two spellings of one role become one owner.
+
+    The source's actions and holders move to the target (an action or holder both had is
+    kept once), its name and aliases become the target's aliases, so imports still find
+    it, and the source is deleted. Every row moved, dropped or changed has a history row
+    with the user and the reason.
+    """
+    require_plan_editor(user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for merging these owners."})
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Choose another owner to merge into."})
+    if source.area_id != target.area_id:
+        raise ValidationError({"target": "Choose an owner of the same local area."})
+    credit = {"user": user, "reason": reason}
+    owned = set(target.ownerships.values_list("action_id", flat=True))
+    for ownership in source.ownerships.all():
+        if ownership.action_id in owned:
+            delete_with_history(ownership, **credit)
+        else:
+            ownership.owner = target
+            save_with_history(ownership, **credit)
+    held = set(target.holdings.values_list("user_id", flat=True))
+    for holding in source.holdings.all():
+        if holding.user_id in held:
+            delete_with_history(holding, **credit)
+        else:
+            holding.owner = target
+            save_with_history(holding, **credit)
+    known = {normalise_name(spelling) for spelling in target.spellings()}
+    aliases = target.alias_list
+    for spelling in source.spellings():
+        if normalise_name(spelling) not in known:
+            known.add(normalise_name(spelling))
+            aliases.append(spelling)
+    delete_with_history(source, **credit)
+    target.aliases = "\n".join(aliases)
+    return _owner_write(owner=target, user=user, reason=reason, directory=None)

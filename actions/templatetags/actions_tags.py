@@ -82,7 +82,8 @@ def govuk_widget(field, css_classes: str):
 
 @register.filter
 def error_anchor(field) -> str:
-    """Where an error summary's link for the field goes: the first radio of a radio group."""
+    """Where an error summary's link for the field goes: the first of a group of radios or
+    checkboxes."""
     if getattr(field.field.widget, "input_type", "") in ("radio", "checkbox"):
         return f"{field.auto_id}_0"
     return field.id_for_label

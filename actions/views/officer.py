@@ -2,15 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from sendplan import roles
 
-from ..forms import ProgressForm
+from .. import rules
+from ..forms import MyActionsFilterForm, ProgressForm
 from ..models import Action
 from ..selectors import history, pages
-from ..services.actions import ActionChangedMeanwhile, action_update_progress
+from ..services.actions import (
+    ActionChangedMeanwhile,
+    action_is_archived,
+    action_move_due_date,
+    action_update_progress,
+)
+from ..services.milestones import milestone_add, milestone_set_done
 from .access import plan_reader_required
 
 
@@ -19,7 +27,12 @@ def home(request):
     """Officers land on their actions; board members, who update none, on the plans."""
     if not roles.can_update_own_actions(request.user):
         return redirect("actions:strategies")
-    return render(request, "actions/my_actions.html", {"groups": pages.my_actions(request.user)})
+    plans = pages.my_plans(request.user)
+    form = MyActionsFilterForm(request.GET or None, strategies=plans)
+    # A filter that does not validate is shown with its error, over all the user's actions.
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    mine = pages.my_actions(request.user, today=rules.today(), **filters)
+    return render(request, "actions/my_actions.html", {"mine": mine, "form": form, "plans": plans})
 
 
 @plan_reader_required
@@ -41,37 +54,40 @@ def action_detail(request, pk: int):
 
 @plan_reader_required
 def action_update(request, pk: int):
-    action = get_object_or_404(Action.objects.select_related("priority__strategy"), pk=pk)
+    try:
+        action = pages.action_for_update(pk)
+    except Action.DoesNotExist as missing:
+        raise Http404("No such action.") from missing
     if not roles.can_update_action(request.user, action):
         raise PermissionDenied(
             "You can only update the actions of the owner roles you hold. If this action is "
             "yours, ask the SEND strategy team to add you to its owner."
         )
-    changed_meanwhile = None
+    context = {"action": action, "changed_meanwhile": None}
+    if action_is_archived(action):
+        # Nothing to fill in: the services would refuse it anyway.
+        return render(request, "actions/action_update.html", {**context, "archived": True})
     if request.method == "POST":
-        form = ProgressForm(request.POST)
+        form = ProgressForm(request.POST, action=action)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                action_update_progress(
-                    action=action,
-                    user=request.user,
-                    status=data["status"],
-                    rag=data["rag"],
-                    percent_complete=data["percent_complete"],
-                    note=data["note"],
-                    seen_version=data["seen_version"],
-                )
+                saved = _save_update(request, action, data)
             except ActionChangedMeanwhile as changed:
-                action = changed.action
-                changed_meanwhile = history.changes_made_meanwhile(action, changed.changes)
+                action = pages.action_for_update(pk)
+                context["action"] = action
+                context["changed_meanwhile"] = history.changes_made_meanwhile(
+                    action, changed.changes
+                )
                 # Their values again, against the version they have now been shown.
-                form = ProgressForm(initial={**data, "seen_version": action.version})
+                form = ProgressForm(initial={**data, "seen_version": action.version}, action=action)
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, f"Action {action.reference} updated.")
+                if saved.percent_complete != data["percent_complete"]:
+                    messages.info(request, "Percent complete was set to 100: it is completed.")
                 return redirect("actions:detail", pk=action.pk)
     else:
         form = ProgressForm(
@@ -79,11 +95,44 @@ def action_update(request, pk: int):
                 "status": action.status,
                 "rag": action.rag,
                 "percent_complete": action.percent_complete,
+                "milestones_done": [m.pk for m in action.milestones.all() if m.done],
                 "seen_version": action.version,
-            }
+            },
+            action=action,
         )
-    return render(
-        request,
-        "actions/action_update.html",
-        {"action": action, "form": form, "changed_meanwhile": changed_meanwhile},
+    return render(request, "actions/action_update.html", {**context, "form": form})
+
+
+@transaction.atomic
+def _save_update(request, action: Action, data: dict) -> Action:
+    """The form's changes, all or none: progress, a moved due date and milestones; returns
+    the action as saved."""
+    user, note = request.user, data["note"]
+    updated = action_update_progress(
+        action=action,
+        user=user,
+        status=data["status"],
+        rag=data["rag"],
+        percent_complete=data["percent_complete"],
+        note=note,
+        seen_version=data["seen_version"],
     )
+    if data["new_due_date"]:
+        updated = action_move_due_date(
+            action=updated,
+            user=user,
+            due_date=data["new_due_date"],
+            reason=data["due_date_reason"],
+        )
+    done = set(data["milestones_done"])
+    for milestone in action.milestones.all():
+        milestone_set_done(milestone=milestone, user=user, done=milestone.pk in done, reason=note)
+    if data["new_milestone"].strip():
+        milestone_add(
+            action=action,
+            user=user,
+            text=data["new_milestone"],
+            due_date=data["new_milestone_due"],
+            reason=note,
+        )
+    return updated

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actions', '0001_initial'),
-        ('governance', '0002_meetings_reviews_decisions'),
+        ('governance', '0003_update_rounds'),
         ('priorities', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

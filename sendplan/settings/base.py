@@ -38,9 +38,10 @@ INSTALLED_APPS = [
     "actions",
     "measures",
     "governance",
-    "public",
+    "public_pages",
     "planfile",
     "demo",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,7 @@ SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"
 # "Due soon" on the pages: due within this many days.
 SENDPLAN_DUE_SOON_DAYS = int(os.environ.get("SENDPLAN_DUE_SOON_DAYS", "90"))
 
-# The public pages (public/) are cached whole for this long: a change a plan admin
+# The public pages (public_pages/) are cached whole for this long: a change a plan admin
 # publishes shows within it. Each process keeps its own local-memory cache; with several
 # app servers a shared cache (Redis, memcached) may be named here instead.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("SENDPLAN_PUBLIC_CACHE_SECONDS", "60"))
@@ -148,3 +149,30 @@ CACHES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+# E-mail (update rounds, reminders, escalations). Setting EMAIL_HOST selects SMTP in every
+# settings module; without it e-mails are printed to the terminal (the console backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds before a silent SMTP server counts as failed (the reminders stay due).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendplan <sendplan@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's real address, for the links in e-mails.
+SENDPLAN_SITE_URL = os.environ.get("SENDPLAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The same reminder (action and reason) goes to the same person at most once in this many days.
+SENDPLAN_REMINDER_CADENCE_DAYS = int(os.environ.get("SENDPLAN_REMINDER_CADENCE_DAYS", "7"))
+# An action still overdue or stale this many days after its first reminder goes to the plan admins.
+SENDPLAN_ESCALATE_AFTER_DAYS = int(os.environ.get("SENDPLAN_ESCALATE_AFTER_DAYS", "14"))
+# An update round's deadline falls this many days before its meeting, unless set otherwise.
+SENDPLAN_ROUND_DEADLINE_DAYS = int(os.environ.get("SENDPLAN_ROUND_DEADLINE_DAYS", "10"))
+# An owner who has not updated is asked again at most once in this many days.
+SENDPLAN_ROUND_CHASE_EVERY_DAYS = int(os.environ.get("SENDPLAN_ROUND_CHASE_EVERY_DAYS", "3"))

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from actions.choices import Status
-from actions.models import Action, Owner
+from actions.models import Action, Owner, ProgressUpdate
+from priorities.models import Priority, Strategy
 
 
 def change_form_data(action, **overrides):
@@ -161,3 +162,141 @@ def test_officer_cannot_use_the_admin(client, officer, action):
     response = client.get(reverse("admin:actions_action_change", args=[action.pk]))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+@pytest.fixture
+def archived_action(action, strategy):
+    strategy.stage = "archived"
+    strategy.save()
+    return action
+
+
+ARCHIVED = "The plan “Joint SEND Strategy 2022-25” is archived: its actions cannot be changed."
+
+
+def test_admin_form_refuses_any_change_to_an_archived_plans_action(
+    admin_client, archived_action, area
+):
+    url = reverse("admin:actions_action_change", args=[archived_action.pk])
+    for change in [
+        {"status": "completed", "change_reason": "Done"},
+        {"owner_list": [Owner.objects.create(area=area, name="Headteachers").pk]},
+    ]:
+        response = admin_client.post(url, change_form_data(archived_action, **change))
+        assert response.status_code == 200
+        assert ARCHIVED in response.content.decode()
+    archived_action.refresh_from_db()
+    assert archived_action.status == Status.NOT_STARTED
+    assert archived_action.history.count() == 1
+    assert [o.name for o in archived_action.owners.all()] == ["Designated Clinical Officer"]
+
+
+def test_admin_bulk_update_refuses_an_archived_plans_actions(admin_client, archived_action):
+    response = admin_client.post(
+        reverse("admin:actions_action_changelist"),
+        {
+            "action": "set_status",
+            "_selected_action": [archived_action.pk],
+            "status": "completed",
+            "note": "Signed off",
+            "rag": "-",
+        },
+        follow=True,
+    )
+    assert ARCHIVED in response.content.decode()
+    archived_action.refresh_from_db()
+    assert archived_action.status == Status.NOT_STARTED
+
+
+def test_overdue_column_says_overdue_or_not_in_words(admin_client, priority):
+    Action.objects.create(
+        priority=priority, reference="1.1", text="Late", due_date=datetime.date(2020, 1, 31)
+    )
+    Action.objects.create(
+        priority=priority, reference="1.2", text="Early", due_date=datetime.date(2099, 1, 31)
+    )
+    page = admin_client.get(reverse("admin:actions_action_changelist")).content.decode()
+    assert '<td class="field-overdue">Overdue</td>' in page
+    assert '<td class="field-overdue">Not overdue</td>' in page
+    assert "icon-yes.svg" not in page and "icon-no.svg" not in page
+
+
+def test_priority_choices_name_their_strategy(admin_client, action, area):
+    other = Strategy.objects.create(area=area, title="SEND Strategy 2019-2022")
+    Priority.objects.create(strategy=other, number=1, title="Early identification")
+    page = admin_client.get(reverse("admin:actions_action_change", args=[action.pk])).content
+    page = page.decode()
+    assert ">Joint SEND Strategy 2022-25: 1. Early identification</option>" in page
+    assert ">SEND Strategy 2019-2022: 1. Early identification</option>" in page
+
+
+def test_help_texts_fit_their_fields(admin_client, action):
+    page = admin_client.get(reverse("admin:actions_action_change", args=[action.pk])).content
+    page = page.decode()
+    assert "Changing it sets the due date from it." in page
+    assert "a completed action is 100." in page
+    assert 'As written: "Bi monthly /ongoing".' not in page
+
+
+def test_history_page_shows_labels_not_codes(admin_client, action):
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    admin_client.post(
+        url, change_form_data(action, status="in_progress", rag="amber", change_reason="Begun")
+    )
+    page = admin_client.get(reverse("admin:actions_action_history", args=[action.pk]))
+    changes = page.content.decode().split('id="change-history"')[1]
+    assert "Not started" in changes and "In progress" in changes and "Amber" in changes
+    assert "in_progress" not in changes and "not_started" not in changes
+
+
+def test_status_timeline_shows_no_unchanged_rag_as_a_change(admin_client, action):
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    admin_client.post(url, change_form_data(action, rag="amber", change_reason="Worried"))
+    action.refresh_from_db()
+    admin_client.post(url, change_form_data(action, status="blocked", change_reason="Stuck"))
+    page = admin_client.get(url).content.decode()
+    assert "Not started &rarr; Blocked" in page
+    assert "Amber &rarr; Amber" not in page
+
+
+def test_progress_updates_cannot_be_deleted_from_the_inline(admin_client, action, officer):
+    update = ProgressUpdate.objects.create(action=action, author=officer, note="Begun.")
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="updates-0-DELETE"' not in page
+    data = change_form_data(
+        action,
+        **{
+            "updates-TOTAL_FORMS": 1,
+            "updates-INITIAL_FORMS": 1,
+            "updates-0-id": update.pk,
+            "updates-0-action": action.pk,
+            "updates-0-DELETE": "on",
+        },
+    )
+    admin_client.post(url, data)
+    assert ProgressUpdate.objects.filter(pk=update.pk).exists()
+
+
+def test_merge_into_asks_for_the_owner_to_keep_and_a_reason_then_merges(
+    admin_client, action, owner, area, plan_admin
+):
+    source = Owner.objects.create(area=area, name="Designated Clinical Officer (SEND)")
+    action.owners.add(source)
+    url = reverse("admin:actions_owner_changelist")
+    chosen = {"action": "merge_into", "_selected_action": [source.pk]}
+    asked = admin_client.post(url, chosen)
+    assert asked.status_code == 200
+    assert "Merge into" in asked.text and f'<option value="{owner.pk}">' in asked.text
+    no_reason = admin_client.post(url, {**chosen, "merge": "Merge", "target": owner.pk})
+    assert "Give a reason for merging these owners." in no_reason.text
+    assert Owner.objects.filter(pk=source.pk).exists()
+    merged = admin_client.post(
+        url, {**chosen, "merge": "Merge", "target": owner.pk, "reason": "Same role"}, follow=True
+    )
+    assert "Merged Designated Clinical Officer (SEND) into Designated Clinical Officer." in (
+        merged.text
+    )
+    assert not Owner.objects.filter(pk=source.pk).exists()
+    assert list(action.owners.all()) == [owner]
+    assert Owner.history.get(id=source.pk, history_type="-").history_user == plan_admin

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actions.models import Action
 from governance.models import Meeting
@@ -62,7 +63,7 @@ def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board
 
     page.get_by_role("link", name="Record a review").click()
     page.get_by_role("button", name="Record review").click()
-    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_label("What did the board review?").select_option(label="Priority 5 as a whole")
@@ -76,7 +77,7 @@ def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board
     follow_up.get_by_label("Year").fill("2027")
     page.get_by_role("button", name="Record review").click()
 
-    assert page.get_by_text("Follow-up actions added to the plan: 5.3").is_visible()
+    expect(page.get_by_text("Follow-up actions added to the plan: 5.3")).to_be_visible()
     reviews = page.locator("#reviews ~ div table").first
     assert "Publish the survey results" in reviews.inner_text()
     assert_no_axe_violations(page)

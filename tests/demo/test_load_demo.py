@@ -6,7 +6,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from actions.models import Action
-from priorities.models import Priority
+from priorities.choices import StrategyStage
+from priorities.models import Priority, Strategy
 from sendplan import roles
 
 
@@ -51,3 +52,19 @@ def test_demo_officer_can_update_their_actions_only():
     other = Action.objects.get(priority__strategy__title="SEND Strategy 2019-2022", reference="1.5")
     assert roles.can_update_action(officer, own)
     assert not roles.can_update_action(officer, other)
+
+
+@pytest.mark.django_db
+def test_the_printed_sign_in_address_uses_the_port_served_on(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    assert "Sign in at http://127.0.0.1:8123/ as:" in load_demo()
+    monkeypatch.delenv("PORT")
+    assert "Sign in at http://127.0.0.1:8000/ as:" in load_demo()
+
+
+@pytest.mark.django_db
+def test_the_ended_plan_is_archived_after_its_progress_is_recorded():
+    load_demo()
+    ended = Strategy.objects.get(title="SEND Strategy 2019-2022")
+    assert ended.stage == StrategyStage.ARCHIVED
+    assert Action.objects.get(priority__strategy=ended, reference="1.1").updates.exists()

@@ -4,6 +4,7 @@ Safe to run again: it creates what is missing, re-imports the appendix (a no-op 
 unchanged) and resets the demo users' passwords to the ones it prints.
 """
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,8 @@ from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
 from priorities.services import area_get_or_create
-from public.demo import load_public_demo
+from public_pages.demo import load_public_demo
+from reminders.demo import load_reminders_demo
 from sendplan import roles
 from sendplan.audit import save_with_history
 
@@ -76,8 +78,13 @@ class Command(BaseCommand):
         for area_name, title, start, end, stage in STRATEGIES:
             area = self._area(area_name, plan_admin)
             if not Strategy.objects.filter(area=area, title=title).exists():
+                # An archived plan's actions cannot change: it is archived once filled in.
                 strategy = Strategy(
-                    area=area, title=title, start_year=start, end_year=end, stage=stage
+                    area=area,
+                    title=title,
+                    start_year=start,
+                    end_year=end,
+                    stage=StrategyStage.PUBLISHED if stage == StrategyStage.ARCHIVED else stage,
                 )
                 save_with_history(strategy, user=plan_admin, reason="Demo data")
         report = plan_import(
@@ -91,6 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self._officer_roles(users["officer"], plan_admin)
         self._progress(users["officer"])
+        self._archive_ended_plans(plan_admin)
         load_governance_demo(
             plan_admin=plan_admin,
             board_member=users["board"],
@@ -99,7 +107,12 @@ class Command(BaseCommand):
         )
         load_measures_demo(strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"])
         load_public_demo(plan_admin=plan_admin, officer=users["officer"])
-        self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/ as:"))
+        load_reminders_demo(plan_admin=plan_admin)
+        # `make run` serves on $PORT and passes it here, so the address printed is the one served.
+        port = os.environ.get("PORT", "").strip() or "8000"
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo loaded. Sign in at http://127.0.0.1:{port}/ as:")
+        )
         for username, full_name, role, password, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<13} {username:<10} password: {password}   ({full_name})")
 
@@ -131,6 +144,13 @@ class Command(BaseCommand):
             owner_services.owner_holder_add(
                 owner=owner, holder=officer, user=plan_admin, reason="Demo data"
             )
+
+    def _archive_ended_plans(self, plan_admin) -> None:
+        for area_name, title, _, _, stage in STRATEGIES:
+            strategy = Strategy.objects.get(area__name=area_name, title=title)
+            if stage == StrategyStage.ARCHIVED and strategy.stage != stage:
+                strategy.stage = stage
+                save_with_history(strategy, user=plan_admin, reason="Demo data: the plan ended")
 
     def _progress(self, officer) -> None:
         actions = Action.objects.filter(priority__strategy__title=APPENDIX_STRATEGY)

@@ -1,9 +1,17 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from actions.models import Owner
+from actions.models import Action, ActionOwner, Owner, OwnerHolder
 from actions.owners import OwnerDirectory
-from actions.services.owners import owner_find_or_create, owner_save, owner_spelling_errors
+from actions.services.owners import (
+    owner_find_or_create,
+    owner_merge,
+    owner_save,
+    owner_spelling_errors,
+)
+from priorities.models import LocalArea
+from sendplan import roles
+from tests.conftest import make_user
 
 
 def test_spellings_and_aliases_resolve_to_one_owner(area, plan_admin):
@@ -48,3 +56,51 @@ def test_owner_save_checks_spellings_against_a_loaded_directory_without_reloadin
         assert owner_spelling_errors(clash, directory=directory) == {
             "aliases": '"DCO" already names the owner "Designated Clinical Officer".'
         }
+
+
+def test_merging_owners_moves_actions_holders_and_names_with_history(
+    area, priority, owner, officer, plan_admin
+):
+    source = Owner.objects.create(
+        area=area, name="Designated Clinical Officer SEND", aliases="DCO SEND"
+    )
+    both = Action.objects.create(priority=priority, reference="1.1", text="Both own it")
+    only_source = Action.objects.create(priority=priority, reference="1.2", text="Source owns it")
+    ActionOwner.objects.create(action=both, owner=owner)
+    ActionOwner.objects.create(action=both, owner=source, order=1)
+    ActionOwner.objects.create(action=only_source, owner=source)
+    OwnerHolder.objects.create(owner=source, user=officer)  # already holds the target too
+    other = make_user("oscar", roles.OFFICER)
+    OwnerHolder.objects.create(owner=source, user=other)
+    source_pk = source.pk
+
+    owner_merge(source=source, target=owner, user=plan_admin, reason="One role, two spellings")
+
+    assert not Owner.objects.filter(pk=source_pk).exists()
+    assert list(both.owners.all()) == [owner]
+    assert list(only_source.owners.all()) == [owner]
+    assert set(owner.holders.all()) == {officer, other}
+    owner.refresh_from_db()
+    assert owner.alias_list == ["DCO", "Designated Clinical Officer SEND", "DCO SEND"]
+    assert OwnerDirectory(area).find("dco send") == owner
+    rows = [
+        *ActionOwner.history.filter(owner_id__in=[owner.pk, source_pk], history_type__in="~-"),
+        *OwnerHolder.history.filter(history_type__in="~-"),
+        Owner.history.get(id=source_pk, history_type="-"),
+        owner.history.latest(),
+    ]
+    assert len(rows) == 6
+    assert {(row.history_user, row.history_change_reason) for row in rows} == {
+        (plan_admin, "One role, two spellings")
+    }
+
+
+def test_merging_needs_a_reason_and_an_owner_of_the_same_area(area, owner, plan_admin):
+    source = Owner.objects.create(area=area, name="DCO for SEND")
+    with pytest.raises(ValidationError) as refused:
+        owner_merge(source=source, target=owner, user=plan_admin, reason=" ")
+    assert refused.value.message_dict == {"reason": ["Give a reason for merging these owners."]}
+    elsewhere = Owner.objects.create(area=LocalArea.objects.create(name="Kent"), name="DCO")
+    with pytest.raises(ValidationError, match="same local area"):
+        owner_merge(source=source, target=elsewhere, user=plan_admin, reason="x")
+    assert Owner.objects.filter(pk=source.pk).exists()

@@ -8,10 +8,10 @@ import time
 from django.core.cache import caches
 from django.urls import reverse
 
-from public import services
-from public.choices import PublicStatus
+from public_pages import services
+from public_pages.choices import PublicStatus
 from tests.pages.conftest import count_queries
-from tests.public.conftest import ACTION_TITLE, EASY_READ, SUMMARY, page_url
+from tests.public_pages.conftest import ACTION_TITLE, EASY_READ, SUMMARY, page_url
 
 
 def test_index_lists_published_strategies_to_a_signed_out_visitor(client, published_plan):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('measures', '0001_initial'),
-        ('public', '0001_initial'),
+        ('public_pages', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ def _ensure_role_groups(**kwargs):
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "public_pages"
     verbose_name = "Public pages"
 
     def ready(self):

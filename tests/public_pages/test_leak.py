@@ -26,13 +26,13 @@ from governance.models import Board, BoardMembership, Decision, Engagement, Meet
 from measures.choices import Series
 from measures.models import AreaComparators, Measure, MeasureValue
 from priorities.models import LocalArea, Priority, Strategy
-from public import services, urls
-from public.choices import PublicStatus
-from public.models import MeasurePublication
-from tests.public.conftest import ACTION_TITLE, EASY_READ
+from public_pages import services, urls
+from public_pages.choices import PublicStatus
+from public_pages.models import MeasurePublication
+from tests.public_pages.conftest import ACTION_TITLE, EASY_READ
 
 MARKER = "qzxleak"
-APPS = ["auth", "priorities", "actions", "measures", "governance", "public"]
+APPS = ["auth", "priorities", "actions", "measures", "governance", "public_pages"]
 
 # What the public page of a published plan shows, by model: the strategy's own words and
 # the text a plan admin approved for the public. Nothing else of any model is public.
@@ -41,9 +41,9 @@ PUBLIC_FIELDS = {
     "priorities.strategy": {"title"},
     "priorities.priority": {"title"},
     "actions.action": {"reference"},
-    "public.strategypublication": {"introduction"},
-    "public.prioritypublication": {"easy_read", "summary"},
-    "public.actionpublication": {"title"},
+    "public_pages.strategypublication": {"introduction"},
+    "public_pages.prioritypublication": {"easy_read", "summary"},
+    "public_pages.actionpublication": {"title"},
     "governance.engagement": {
         "title",
         "participants",

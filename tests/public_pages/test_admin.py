@@ -2,14 +2,14 @@
 
 from django.urls import reverse
 
-from public import services
-from public.models import PriorityPublication, StrategyPublication
+from public_pages import services
+from public_pages.models import PriorityPublication, StrategyPublication
 
 
 def test_plan_admin_publishes_a_strategy_in_the_admin_with_history(client, strategy, plan_admin):
     client.force_login(plan_admin)
     response = client.post(
-        reverse("admin:public_strategypublication_add"),
+        reverse("admin:public_pages_strategypublication_add"),
         {"strategy": strategy.pk, "is_published": "on", "introduction": "Our plan."},
     )
     assert response.status_code == 302
@@ -26,7 +26,7 @@ def test_admin_approve_action_publishes_waiting_drafts(
     )
     client.force_login(plan_admin)
     client.post(
-        reverse("admin:public_prioritypublication_changelist"),
+        reverse("admin:public_pages_prioritypublication_changelist"),
         {"action": "approve", "_selected_action": [draft.pk]},
     )
     published = PriorityPublication.objects.get()

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions.models import Action, Owner
-from public import services
-from public.choices import PublicStatus
-from public.models import ActionPublication, PriorityPublication, StrategyPublication
+from public_pages import services
+from public_pages.choices import PublicStatus
+from public_pages.models import ActionPublication, PriorityPublication, StrategyPublication
 
 
 def test_officer_drafts_public_text_for_an_action_of_a_role_they_hold(action, officer):

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from public.models import ActionPublication, PriorityPublication
-from tests.public.conftest import page_url
+from public_pages.models import ActionPublication, PriorityPublication
+from tests.public_pages.conftest import page_url
 
 
 def test_officer_drafts_and_plan_admin_approves_and_it_appears(

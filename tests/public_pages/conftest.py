@@ -9,8 +9,8 @@ from django.urls import reverse
 from governance import services as governance_services
 from governance.choices import EngagementGroup, EngagementMethod, InvolvementLevel
 from governance.models import Engagement
-from public import services
-from public.choices import PublicStatus
+from public_pages import services
+from public_pages.choices import PublicStatus
 from tests.measures import conftest as measures_fixtures
 from tests.pages.conftest import grow_plan, other_owner  # noqa: F401 (shared fixtures)
 

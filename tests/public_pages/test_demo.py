@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance.models import Engagement, Meeting
 from governance.selectors import board_pack
 from priorities.models import Strategy
-from public.models import ActionPublication, PriorityPublication
+from public_pages.models import ActionPublication, PriorityPublication
 
 
 @pytest.fixture
