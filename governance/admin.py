@@ -1,10 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from sendplan.audit import delete_with_history, save_with_history
 
 from . import services
-from .models import Board, BoardMembership, Decision, Meeting, Review
+from .choices import EngagementGroup
+from .models import Board, BoardMembership, Decision, Engagement, Meeting, Review
 from .selectors import DECISION_TEXT_FIELDS
 
 
@@ -138,3 +141,70 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         delete_with_history(obj, user=request.user)
+
+
+# --- Engagement with families (issue 14) ---
+class EngagementAdminForm(forms.ModelForm):
+    groups = forms.MultipleChoiceField(
+        label="Who took part", choices=EngagementGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "strategy",
+            "title",
+            "date",
+            "groups",
+            "participants",
+            "method",
+            "level",
+            "you_said",
+            "we_did",
+            "internal_notes",
+            "priorities",
+            "actions",
+        ]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(SimpleHistoryAdmin):
+    form = EngagementAdminForm
+    list_display = ["title", "date", "strategy", "method", "level", "is_published"]
+    list_filter = ["strategy", "method", "level", "is_published"]
+    list_select_related = ["strategy__area"]
+    search_fields = ["title", "participants", "you_said", "we_did", "internal_notes"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["actions"]
+    filter_horizontal = ["priorities"]
+    readonly_fields = ["recorded_by", "recorded_at", "is_published", "published_by", "published_at"]
+    actions = ["approve_for_public_page", "take_off_public_page"]
+
+    def save_model(self, request, obj, form, change):
+        services.engagement_save(
+            engagement=obj,
+            user=request.user,
+            priorities=list(form.cleaned_data["priorities"]),
+            actions=list(form.cleaned_data["actions"]),
+        )
+
+    def delete_model(self, request, obj):
+        delete_with_history(obj, user=request.user)
+
+    def _publish(self, request, queryset, publish: bool) -> None:
+        for engagement in queryset:
+            try:
+                services.engagement_publish(
+                    engagement=engagement, user=request.user, publish=publish
+                )
+            except ValidationError as error:
+                message = f"{engagement}: {' '.join(error.messages)}"
+                self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Approve for the public page", permissions=["change"])
+    def approve_for_public_page(self, request, queryset):
+        self._publish(request, queryset, True)
+
+    @admin.action(description="Take off the public page", permissions=["change"])
+    def take_off_public_page(self, request, queryset):
+        self._publish(request, queryset, False)

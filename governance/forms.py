@@ -4,9 +4,10 @@ from django import forms
 
 from actions.choices import Rag, Status
 from actions.models import Action, Owner
+from priorities.models import Priority
 
-from .choices import DecisionStatus
-from .models import Board, Meeting
+from .choices import DecisionStatus, EngagementGroup, EngagementMethod, InvolvementLevel
+from .models import Board, Engagement, Meeting
 from .selectors import meeting_priorities, meeting_scope
 from .services import FollowUp
 
@@ -151,3 +152,77 @@ class DecisionFilterForm(forms.Form):
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "All areas"), *((a.pk, a.name) for a in areas)]
+
+
+class EngagementForm(forms.ModelForm):
+    """An engagement with families or partners, and what it changed, for one plan."""
+
+    groups = forms.MultipleChoiceField(
+        label="Who took part",
+        choices=EngagementGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one group that took part."},
+    )
+    date = forms.DateField(
+        label="Date",
+        help_text="When it took place, or when it closed.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Priorities it shaped",
+        queryset=Priority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions = forms.ModelMultipleChoiceField(
+        label="Actions it shaped",
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "title",
+            "date",
+            "groups",
+            "participants",
+            "method",
+            "level",
+            "you_said",
+            "we_did",
+            "internal_notes",
+            "priorities",
+            "actions",
+        ]
+        widgets = {
+            "method": forms.RadioSelect,
+            "level": forms.RadioSelect,
+            "you_said": forms.Textarea(attrs={"rows": 4}),
+            "we_did": forms.Textarea(attrs={"rows": 4}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "you_said": "In plain words, for the public page once approved.",
+            "we_did": "In plain words, for the public page once approved.",
+        }
+        error_messages = {
+            "title": {"required": "Enter a title."},
+            "method": {"required": "Choose how people took part."},
+            "level": {"required": "Choose the level of involvement."},
+            "you_said": {"required": "Enter what people said."},
+        }
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.strategy = strategy
+        self.fields["method"].choices = EngagementMethod.choices
+        self.fields["level"].choices = InvolvementLevel.choices
+        self.fields["priorities"].queryset = Priority.objects.filter(strategy=strategy)
+        self.fields["actions"].queryset = Action.objects.filter(
+            priority__strategy=strategy
+        ).select_related("priority")
+        self.fields["priorities"].label_from_instance = lambda p: f"{p.number}. {_short(p.title)}"
+        self.fields["actions"].label_from_instance = lambda a: f"{a.reference} {_short(a.text)}"

@@ -10,7 +10,13 @@ from actions.choices import RAG_COLOURS, Rag
 from actions.models import Action
 from priorities.models import LocalArea, Priority, Strategy
 
-from .choices import BoardKind, DecisionStatus
+from .choices import (
+    BoardKind,
+    DecisionStatus,
+    EngagementGroup,
+    EngagementMethod,
+    InvolvementLevel,
+)
 
 
 class Board(models.Model):
@@ -268,3 +274,74 @@ class RoundAction(models.Model):
 
     def __str__(self):
         return f"{self.action.reference} in {self.round}"
+
+
+class Engagement(models.Model):
+    """Families and partners were asked or involved, and the plan changed as a result.
+
+    "What people said" and "what changed" are written to be read by the public: they go
+    on the public page as "You said, we did" once a plan admin approves them. Internal
+    notes never do.
+    """
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="engagements")
+    title = models.CharField(max_length=200, help_text='For example "Public consultation".')
+    date = models.DateField(help_text="When it took place (or closed).")
+    groups = models.JSONField("who took part", default=list, help_text="The groups that took part.")
+    participants = models.CharField(
+        "who took part, in words",
+        max_length=300,
+        blank=True,
+        help_text='For example "Medway Parents and Carers Forum and 40 parents".',
+    )
+    method = models.CharField("how", max_length=20, choices=EngagementMethod.choices)
+    level = models.CharField(
+        "level of involvement", max_length=20, choices=InvolvementLevel.choices
+    )
+    you_said = models.TextField("what people said")
+    we_did = models.TextField("what changed as a result", blank=True)
+    internal_notes = models.TextField(
+        blank=True, help_text="For officers and the board only; never published."
+    )
+    priorities = models.ManyToManyField(Priority, related_name="engagements", blank=True)
+    actions = models.ManyToManyField(Action, related_name="engagements", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements_recorded"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # Approval for the public page: set only by services.engagement_publish.
+    is_published = models.BooleanField("approved for publication", default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="engagements_published",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[priorities, actions])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # The board pack's engagements between two meetings, and the public page's list.
+            models.Index(fields=["strategy", "date"], name="engagement_strategy_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.date.day} {self.date:%B %Y}"
+
+    @property
+    def group_labels(self) -> list[str]:
+        return [EngagementGroup(value).label for value in self.groups]
+
+    def clean(self):
+        errors = {}
+        if not isinstance(self.groups, list) or not self.groups:
+            errors["groups"] = "Choose at least one group that took part."
+        elif unknown := [g for g in self.groups if g not in EngagementGroup.values]:
+            errors["groups"] = f"Unknown group: {', '.join(map(str, unknown))}."
+        if self.is_published and not self.we_did.strip():
+            errors["we_did"] = "Say what changed as a result before publishing."
+        if errors:
+            raise ValidationError(errors)

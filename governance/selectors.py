@@ -21,7 +21,7 @@ from actions.selectors.history import Event, plan_events
 from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 
-from .models import Decision, Meeting, Review, UpdateRound
+from .models import Decision, Engagement, Meeting, Review, UpdateRound
 
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
@@ -138,6 +138,7 @@ class BoardPack:
     decisions: list[Decision]
     due_until: datetime.date
     due: list
+    engagements: list[Engagement]
     # Each measure's latest value known at the cutoff, compared with the previous meeting's.
     measures: list[MeasureFigures]
     # How current the figures are (update rounds, issue 12).
@@ -222,6 +223,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
             and row.due_date is not None
             and day <= row.due_date <= due_until
         ],
+        engagements=engagements_for_pack(meeting, previous, cutoff),
         measures=measures_as_at(
             strategy_id=meeting.strategy_id,
             cutoff=cutoff,
@@ -417,3 +419,40 @@ def plan_currency(
         total=len(rows),
         not_updated=[row for row in rows if row.id not in updated],
     )
+
+
+def _engagements():
+    return Engagement.objects.select_related("recorded_by").prefetch_related(
+        "priorities", Prefetch("actions", queryset=Action.objects.select_related("priority"))
+    )
+
+
+def engagements_for_pack(
+    meeting: Meeting, previous: Meeting | None, cutoff: datetime.datetime
+) -> list[Engagement]:
+    """Engagements about the meeting's plan since the previous meeting (all before it when
+    there is none), recorded before the meeting day ended, oldest first."""
+    engagements = _engagements().filter(
+        strategy_id=meeting.strategy_id, date__lte=meeting.date, recorded_at__lt=cutoff
+    )
+    if previous is not None:
+        engagements = engagements.filter(date__gt=previous.date)
+    return list(engagements.order_by("date", "pk"))
+
+
+def engagements_for_action(action) -> list[Engagement]:
+    """The engagements that shaped an action or its priority, newest first: one query (the
+    action page does not list their other links)."""
+    return list(
+        Engagement.objects.filter(Q(actions=action) | Q(priorities=action.priority_id))
+        .distinct()
+        .order_by("-date", "-pk")
+    )
+
+
+def engagement_list(strategy_id=None):
+    """Engagements, newest first, with their plan and links."""
+    engagements = _engagements().select_related("strategy__area")
+    if strategy_id:
+        engagements = engagements.filter(strategy_id=strategy_id)
+    return engagements.order_by("-date", "-pk")

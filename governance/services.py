@@ -11,15 +11,30 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from actions import rules
 from actions.models import Action
 from actions.services.actions import action_create_follow_up
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
-from sendplan.roles import can_review_at, require_governance_manager
+from sendplan.roles import (
+    can_publish_public_text,
+    can_record_engagement,
+    can_review_at,
+    require_governance_manager,
+)
 
-from .models import Board, BoardMembership, Decision, Meeting, Review, RoundAction, UpdateRound
+from .models import (
+    Board,
+    BoardMembership,
+    Decision,
+    Engagement,
+    Meeting,
+    Review,
+    RoundAction,
+    UpdateRound,
+)
 
 
 @dataclass(frozen=True)
@@ -190,3 +205,66 @@ def round_start(
         [RoundAction(round=update_round, action=action) for action in covered]
     )
     return update_round
+
+
+# What "You said, we did" shows: a change to any of these needs a plan admin's approval again.
+ENGAGEMENT_PUBLIC_FIELDS = (
+    "title",
+    "date",
+    "groups",
+    "participants",
+    "method",
+    "level",
+    "you_said",
+    "we_did",
+)
+
+
+@transaction.atomic
+def engagement_save(
+    *,
+    engagement: Engagement,
+    user,
+    priorities: Sequence[Priority] = (),
+    actions: Sequence[Action] = (),
+    reason: str = "",
+) -> Engagement:
+    """Record or change an engagement and the priorities and actions it shaped.
+
+    When someone who cannot publish changes what the public page shows, the engagement
+    leaves the public page until a plan admin approves it again.
+    """
+    if user is not None and not can_record_engagement(user):
+        raise PermissionDenied("Only plan admins and action owners record engagement.")
+    strategy_id = engagement.strategy_id
+    if any(p.strategy_id != strategy_id for p in priorities) or any(
+        a.priority.strategy_id != strategy_id for a in actions
+    ):
+        raise ValidationError(
+            {"priorities": "Link only priorities and actions of the engagement's own plan."}
+        )
+    if engagement.pk is None and user is not None:
+        engagement.recorded_by = user
+    elif engagement.is_published and not (user is None or can_publish_public_text(user)):
+        before = Engagement.objects.get(pk=engagement.pk)
+        if any(getattr(before, f) != getattr(engagement, f) for f in ENGAGEMENT_PUBLIC_FIELDS):
+            engagement.is_published = False
+            reason = reason or "Changed: waits for a plan admin to approve it again"
+    save_with_history(engagement, user=user, reason=reason)
+    engagement.priorities.set(priorities)
+    engagement.actions.set(actions)
+    return engagement
+
+
+@transaction.atomic
+def engagement_publish(*, engagement: Engagement, user, publish: bool = True) -> Engagement:
+    """A plan admin approves an engagement for the public page (or takes it off)."""
+    if user is not None and not can_publish_public_text(user):
+        raise PermissionDenied("Only plan admins approve text for the public pages.")
+    engagement.is_published = publish
+    if publish:
+        engagement.published_by = user
+        engagement.published_at = timezone.now()
+    reason = "Approved for the public page" if publish else "Taken off the public page"
+    save_with_history(engagement, user=user, reason=reason)
+    return engagement

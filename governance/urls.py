@@ -11,4 +11,16 @@ urlpatterns = [
     path("meetings/<int:pk>/reviews/new/", views.review_create, name="review_create"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("engagements/", views.engagement_list, name="engagement_list"),
+    path(
+        "plans/<int:strategy_pk>/engagements/new/",
+        views.engagement_edit,
+        name="engagement_create",
+    ),
+    path(
+        "plans/<int:strategy_pk>/engagements/<int:pk>/",
+        views.engagement_edit,
+        name="engagement_edit",
+    ),
+    path("engagements/<int:pk>/publish/", views.engagement_publish, name="engagement_publish"),
 ]

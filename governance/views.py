@@ -8,16 +8,22 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.choices import Rag, Status
-from priorities.models import LocalArea
-from sendplan.roles import can_review_at, can_view_governance
+from priorities.choices import StrategyStage
+from priorities.models import LocalArea, Strategy
+from sendplan.roles import (
+    can_publish_public_text,
+    can_record_engagement,
+    can_review_at,
+    can_view_governance,
+)
 
 from . import selectors, services
 from .export import board_pack_workbook
-from .forms import DecisionFilterForm, FollowUpFormSet, ReviewForm
-from .models import Board, Decision, Meeting
+from .forms import DecisionFilterForm, EngagementForm, FollowUpFormSet, ReviewForm
+from .models import Board, Decision, Engagement, Meeting
 
 DECISIONS_PER_PAGE = 25
 
@@ -165,3 +171,84 @@ def decision_detail(request, pk: int):
         "governance/decision_detail.html",
         {"decision": decision, "actions": decision.actions.select_related("priority")},
     )
+
+
+# --- Engagement with families: "You said, we did" (issue 14) ---
+def _require_recorder(user) -> None:
+    if not can_record_engagement(user):
+        raise PermissionDenied("Plan admins and action owners record engagement with families.")
+
+
+@require_GET
+@login_required
+def engagement_list(request):
+    _require_recorder(request.user)
+    strategy_id = request.GET.get("strategy", "")
+    strategy_id = int(strategy_id) if strategy_id.isdigit() else None
+    return render(
+        request,
+        "governance/engagement_list.html",
+        {
+            "engagements": selectors.engagement_list(strategy_id),
+            "strategies": Strategy.objects.select_related("area").exclude(
+                stage=StrategyStage.ARCHIVED
+            ),
+            "strategy_id": strategy_id,
+            "can_publish": can_publish_public_text(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def engagement_edit(request, strategy_pk: int, pk: int | None = None):
+    _require_recorder(request.user)
+    strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=strategy_pk)
+    engagement = None
+    if pk is not None:
+        engagement = get_object_or_404(Engagement, pk=pk, strategy=strategy)
+    form = EngagementForm(
+        request.POST if request.method == "POST" else None, instance=engagement, strategy=strategy
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.engagement_save(
+                engagement=form.save(commit=False),
+                user=request.user,
+                priorities=list(form.cleaned_data["priorities"]),
+                actions=list(form.cleaned_data["actions"]),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Engagement “{saved.title}” saved.")
+            return redirect(f"{reverse('governance:engagement_list')}?strategy={strategy.pk}")
+    return render(
+        request,
+        "governance/engagement_form.html",
+        {"form": form, "strategy": strategy, "engagement": engagement},
+    )
+
+
+@require_POST
+@login_required
+def engagement_publish(request, pk: int):
+    engagement = get_object_or_404(Engagement, pk=pk)
+    if not can_publish_public_text(request.user):
+        raise PermissionDenied("Only plan admins approve text for the public pages.")
+    publish = request.POST.get("publish") == "yes"
+    try:
+        services.engagement_publish(engagement=engagement, user=request.user, publish=publish)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"“{engagement.title}” "
+            + ("approved for the public page." if publish else "taken off the public page."),
+        )
+    return redirect(f"{reverse('governance:engagement_list')}?strategy={engagement.strategy_id}")
+
+
+# --- end engagement ---

@@ -30,13 +30,19 @@ _EDIT_PLAN = [
     for app, models in {
         "priorities": ["localarea", "strategy", "priority"],
         "actions": ["owner", "ownerholder", "action", "actionowner", "milestone", "progressupdate"],
-        "governance": ["board", "boardmembership", "meeting", "review", "decision"],
+        "governance": ["board", "boardmembership", "meeting", "review", "decision", "engagement"],
         "measures": [
             "measure",
             "measurepriority",
             "measureaction",
             "measurevalue",
             "areacomparators",
+        ],
+        "public_pages": [
+            "strategypublication",
+            "prioritypublication",
+            "actionpublication",
+            "measurepublication",
         ],
     }.items()
     for model in models
@@ -48,6 +54,7 @@ _VIEW_GOVERNANCE = [
     "governance.view_meeting",
     "governance.view_review",
     "governance.view_decision",
+    "governance.view_engagement",
 ]
 
 ROLE_PERMISSIONS = {
@@ -58,6 +65,7 @@ ROLE_PERMISSIONS = {
         "actions.update_own_action",
         "measures.enter_own_values",
         "governance.add_review",
+        "public_pages.publish_public_text",
         # Plan admins manage who holds which role.
         "auth.add_user",
         "auth.change_user",
@@ -147,6 +155,42 @@ def can_enter_values(user, measure) -> bool:
 def can_manage_measures(user) -> bool:
     """Plan admins define measures and import their values."""
     return user.is_active and user.has_perm("measures.change_measure")
+
+
+# --- Public pages and co-production (issue 14) ---
+def can_record_engagement(user) -> bool:
+    """Plan admins, and officers holding an owner role, record engagement with families."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return can_edit_plan(user) or (
+        user.has_perm("actions.update_own_action") and user.owner_holdings.exists()
+    )
+
+
+def can_publish_public_text(user) -> bool:
+    """Only plan admins put text on the public pages (they approve what officers draft)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm("public_pages.publish_public_text")
+    )
+
+
+def can_draft_public_text(user, *, action=None, priority=None) -> bool:
+    """Plan admins draft any public text; an officer drafts it for an action whose owner role
+    they hold, or for a priority with such an action."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if can_edit_plan(user) or can_publish_public_text(user):
+        return True
+    if not user.has_perm("actions.update_own_action"):
+        return False
+    if action is not None:
+        return action.owners.filter(holders=user).exists()
+    return priority.actions.filter(owners__holders=user).exists()
+
+
+# --- end public pages and co-production ---
 
 
 def role_names(user) -> list[str]:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("sign-in/council/", include("mozilla_django_oidc.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
+    path("public/", include("public_pages.urls")),
+    path("publishing/", include("public_pages.publishing_urls")),
     path("", include("measures.urls")),
     path("reminders/", include("reminders.urls")),
     path("", officer.home, name="home"),

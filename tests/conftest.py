@@ -2,11 +2,18 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_update_progress
 from priorities.models import LocalArea, Priority, Strategy
 from sendplan import roles
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    """The public pages are cached across requests: each test starts with none cached."""
+    caches["public"].clear()
 
 
 def make_user(username: str, group: str) -> User:

@@ -16,6 +16,7 @@ LAYERS = [
     "actions",
     "measures",
     "governance",
+    "public_pages",
     "planfile",
     "reminders",
     "demo",

@@ -28,11 +28,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions import rules
 from actions.models import Action
 from actions.services.actions import action_save
-from governance.models import Board, BoardMembership, Decision, Meeting, UpdateRound
+from governance.models import (
+    Board,
+    BoardMembership,
+    Decision,
+    Engagement,
+    Meeting,
+    UpdateRound,
+)
 from governance.services import round_default_deadline, round_start
 from measures.models import Measure
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Priority, Strategy
+from public_pages.models import MeasurePublication, PriorityPublication
 from reminders.models import SentReminder
 from reminders.services import round_requests_send
 from sendplan import roles
@@ -103,11 +111,30 @@ ADD_OVERRIDES = {
     "actions.Owner": {"aliases": ""},
     "actions.Action": {"reference": "9.99"},
     "governance.Decision": {"number": "999/2026"},
+    # One publication per strategy, priority, action and measure: one with none yet.
+    "public_pages.StrategyPublication": {
+        "strategy": lambda: str(Strategy.objects.filter(publication=None).first().pk)
+    },
+    "public_pages.PriorityPublication": {
+        "priority": lambda: str(Priority.objects.filter(publication=None).first().pk)
+    },
+    "public_pages.ActionPublication": {
+        "action": lambda: str(Action.objects.get(reference=SPARE_ACTION).pk)
+    },
+    "public_pages.MeasurePublication": {"measure": lambda: str(spare_measure().pk)},
     # One row per area: an area with none yet.
     "measures.AreaComparators": {
         "area": lambda: str(LocalArea.objects.get_or_create(name="Comparatorshire")[0].pk)
     },
 }
+
+
+def spare_measure() -> Measure:
+    """A measure that is not on the public page yet."""
+    measure = Measure.objects.order_by("pk").first()
+    measure.pk, measure.name = None, f"{measure.name} (spare)"
+    measure.save()
+    return measure
 
 
 def form_data(model_admin, obj, user, *, change=True) -> dict:
@@ -420,6 +447,7 @@ def page_endpoints(world) -> list[Endpoint]:
             {},
             frozenset({"governance.change_meeting"}),
         ),
+        *public_endpoints(world, action=action, strategy=strategy),
         Endpoint(
             "enter a measure's value",
             "measures:value_create",
@@ -477,6 +505,107 @@ def page_endpoints(world) -> list[Endpoint]:
                 Endpoint(name, name, reverse(name), {"username": "officer", "password": "x"})
             )
     return pages
+
+
+def public_endpoints(world, *, action, strategy) -> list[Endpoint]:
+    """The public pages (no writes), publishing public text, and recording engagement."""
+    published = Strategy.objects.filter(publication__is_published=True).first()
+    waiting = PriorityPublication.objects.filter(draft_waiting=True).first()
+    # Not yet approved, and saying what changed, as an approved one must.
+    engagement = Engagement.objects.filter(strategy=strategy).exclude(we_did="").first()
+    engagement.pk, engagement.is_published = None, False
+    engagement.published_by = engagement.published_at = None
+    engagement.save()
+    shown = MeasurePublication.objects.filter(is_published=True).first()
+    recorders = frozenset({"officer", "actions.change_action"})
+    engagement_data = {
+        "title": "Coffee morning",
+        "date": "2026-10-01",
+        "groups": ["parents_and_carers"],
+        "participants": "12 parents",
+        "method": "workshop",
+        "level": "consult",
+        "you_said": "Letters are hard to read.",
+        "we_did": "Plain letters from January.",
+    }
+    public = [
+        Endpoint(name, f"public:{name}", reverse(f"public:{name}", args=args))
+        for name, args in [
+            ("index", []),
+            ("strategy", [published.pk]),
+            ("strategy_csv", [published.pk]),
+            ("strategy_json", [published.pk]),
+            ("strategy_feed", [published.pk]),
+        ]
+    ]
+    return [
+        *public,
+        Endpoint("publishing", "publishing:strategies", reverse("publishing:strategies")),
+        Endpoint(
+            "publishing a strategy",
+            "publishing:strategy",
+            reverse("publishing:strategy", args=[strategy.pk]),
+        ),
+        Endpoint(
+            "publish a strategy",
+            "publishing:strategy_publish",
+            reverse("publishing:strategy_publish", args=[strategy.pk]),
+            {"is_published": "on", "introduction": "What we are doing, in plain words."},
+            frozenset({"public_pages.publish_public_text"}),
+        ),
+        Endpoint(
+            "draft a priority's public text",
+            "publishing:priority",
+            reverse("publishing:priority", args=[action.priority_id]),
+            {"easy_read": "We help early.", "summary": "Help comes sooner."},
+            frozenset({"officer", "public_pages.publish_public_text"}),
+        ),
+        Endpoint(
+            "draft an action's public text",
+            "publishing:action",
+            reverse("publishing:action", args=[action.pk]),
+            {"title": "Better letters", "status": "under_way"},
+            frozenset({"officer", "public_pages.publish_public_text"}),
+        ),
+        Endpoint(
+            "take a measure off the public page",
+            "publishing:measure_publish",
+            reverse("publishing:measure_publish", args=[shown.measure_id]),
+            {"publish": "no"},
+            frozenset({"public_pages.publish_public_text"}),
+        ),
+        Endpoint(
+            "approve a draft",
+            "publishing:approve",
+            reverse("publishing:approve", args=["priority", waiting.pk]),
+            {},
+            frozenset({"public_pages.publish_public_text"}),
+        ),
+        Endpoint(
+            "engagements", "governance:engagement_list", reverse("governance:engagement_list")
+        ),
+        Endpoint(
+            "record an engagement",
+            "governance:engagement_create",
+            reverse("governance:engagement_create", args=[strategy.pk]),
+            engagement_data,
+            recorders,
+        ),
+        Endpoint(
+            "change an engagement",
+            "governance:engagement_edit",
+            reverse("governance:engagement_edit", args=[strategy.pk, engagement.pk]),
+            engagement_data,
+            recorders,
+        ),
+        Endpoint(
+            "approve an engagement",
+            "governance:engagement_publish",
+            reverse("governance:engagement_publish", args=[engagement.pk]),
+            {"publish": "yes"},
+            frozenset({"public_pages.publish_public_text"}),
+        ),
+    ]
 
 
 def row_counts() -> tuple:

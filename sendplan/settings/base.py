@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "actions",
     "measures",
     "governance",
+    "public_pages",
     "planfile",
     "demo",
     "reminders",
@@ -253,6 +254,18 @@ SENDPLAN_DUE_SOON_DAYS = int(os.environ.get("SENDPLAN_DUE_SOON_DAYS", "90"))
 
 # load_demo creates users with published passwords: development and tests only.
 SENDPLAN_DEMO_ALLOWED = env_bool("SENDPLAN_DEMO_ALLOWED", DEBUG)
+# The public pages (public_pages/) are cached whole for this long: a change a plan admin
+# publishes shows within it. Each process keeps its own local-memory cache; with several
+# app servers a shared cache (Redis, memcached) may be named here instead.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("SENDPLAN_PUBLIC_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

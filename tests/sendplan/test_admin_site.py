@@ -46,7 +46,16 @@ def form_data(model_admin, obj, user) -> dict:
         ):
             data[name] = f"{data.get(name, '')} rewritten".strip()[: model_field.max_length]
             changed = name
-    assert changed, f"{obj._meta.label} has no text field to change in its admin form"
+    if changed is None:  # a form of switches alone: flip the first one
+        switch = next(
+            f.name
+            for f in obj._meta.fields
+            if f.name in form.fields and isinstance(f, models.BooleanField)
+        )
+        if data.pop(switch, None) is None:
+            data[switch] = "on"
+        changed = switch
+    assert changed, f"{obj._meta.label} has nothing to change in its admin form"
     return data
 
 

@@ -24,6 +24,7 @@ from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
 from priorities.services import area_get_or_create
+from public_pages.demo import load_public_demo
 from reminders.demo import load_reminders_demo
 from sendplan import roles
 from sendplan.audit import save_with_history
@@ -107,6 +108,7 @@ class Command(BaseCommand):
             import_plan=plan_import,
         )
         load_measures_demo(strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"])
+        load_public_demo(plan_admin=plan_admin, officer=users["officer"])
         load_reminders_demo(plan_admin=plan_admin)
         # `make run` serves on $PORT and passes it here, so the address printed is the one served.
         port = os.environ.get("PORT", "").strip() or "8000"
