@@ -7,7 +7,15 @@ from sendplan.audit import delete_with_history, save_with_history
 
 from . import services
 from .choices import EngagementGroup
-from .models import Board, BoardMembership, Decision, Engagement, Meeting, Review
+from .models import (
+    ENGAGEMENT_PUBLIC_FIELDS,
+    Board,
+    BoardMembership,
+    Decision,
+    Engagement,
+    Meeting,
+    Review,
+)
 from .selectors import DECISION_TEXT_FIELDS
 
 
@@ -151,20 +159,7 @@ class EngagementAdminForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = [
-            "strategy",
-            "title",
-            "date",
-            "groups",
-            "participants",
-            "method",
-            "level",
-            "you_said",
-            "we_did",
-            "internal_notes",
-            "priorities",
-            "actions",
-        ]
+        fields = ["strategy", *ENGAGEMENT_PUBLIC_FIELDS, "internal_notes", "priorities", "actions"]
 
 
 @admin.register(Engagement)

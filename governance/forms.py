@@ -7,7 +7,7 @@ from actions.models import Action, Owner
 from priorities.models import Priority
 
 from .choices import DecisionStatus, EngagementGroup, EngagementMethod, InvolvementLevel
-from .models import Board, Engagement, Meeting
+from .models import ENGAGEMENT_PUBLIC_FIELDS, Board, Engagement, Meeting
 from .selectors import meeting_priorities, meeting_scope
 from .services import FollowUp
 
@@ -184,19 +184,7 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = [
-            "title",
-            "date",
-            "groups",
-            "participants",
-            "method",
-            "level",
-            "you_said",
-            "we_did",
-            "internal_notes",
-            "priorities",
-            "actions",
-        ]
+        fields = [*ENGAGEMENT_PUBLIC_FIELDS, "internal_notes", "priorities", "actions"]
         widgets = {
             "method": forms.RadioSelect,
             "level": forms.RadioSelect,

@@ -276,6 +276,19 @@ class RoundAction(models.Model):
         return f"{self.action.reference} in {self.round}"
 
 
+# What "You said, we did" shows: a change to any of these needs a plan admin's approval again.
+ENGAGEMENT_PUBLIC_FIELDS = (
+    "title",
+    "date",
+    "groups",
+    "participants",
+    "method",
+    "level",
+    "you_said",
+    "we_did",
+)
+
+
 class Engagement(models.Model):
     """Families and partners were asked or involved, and the plan changed as a result.
 

@@ -26,6 +26,7 @@ from sendplan.roles import (
 )
 
 from .models import (
+    ENGAGEMENT_PUBLIC_FIELDS,
     Board,
     BoardMembership,
     Decision,
@@ -205,19 +206,6 @@ def round_start(
         [RoundAction(round=update_round, action=action) for action in covered]
     )
     return update_round
-
-
-# What "You said, we did" shows: a change to any of these needs a plan admin's approval again.
-ENGAGEMENT_PUBLIC_FIELDS = (
-    "title",
-    "date",
-    "groups",
-    "participants",
-    "method",
-    "level",
-    "you_said",
-    "we_did",
-)
 
 
 @transaction.atomic

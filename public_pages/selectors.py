@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from governance.choices import EngagementGroup, EngagementMethod, InvolvementLevel
-from governance.models import Engagement
+from governance.models import ENGAGEMENT_PUBLIC_FIELDS, Engagement
 from measures.choices import Series
 from measures.models import Measure, MeasureValue
 from measures.selectors import strategy_measures
@@ -243,18 +243,7 @@ def _engagements(strategy_pk: int) -> list[PublicEngagement]:
     published actions they shaped."""
     engagements = Engagement.objects.filter(strategy_id=strategy_pk, is_published=True)
     rows = list(
-        engagements.order_by("-date", "-pk").values(
-            "pk",
-            "title",
-            "date",
-            "groups",
-            "participants",
-            "method",
-            "level",
-            "you_said",
-            "we_did",
-            "published_at",
-        )
+        engagements.order_by("-date", "-pk").values("pk", *ENGAGEMENT_PUBLIC_FIELDS, "published_at")
     )
     numbers: dict[int, list[int]] = {}
     for link in Engagement.priorities.through.objects.filter(engagement__in=engagements).values(
