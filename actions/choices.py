@@ -34,6 +34,13 @@ RAG_COLOURS = {
     Rag.AMBER: "orange",
     Rag.GREEN: "green",
 }
+# Spreadsheet fills for the RAG words, by label; the word stays in the cell for whoever
+# cannot see the colour.
+RAG_FILLS = {
+    Rag.RED.label: "F4B6B6",
+    Rag.AMBER.label: "FFE0A3",
+    Rag.GREEN.label: "B7E1C1",
+}
 
 # The action list's filter value for "no RAG rating", which is stored as "" (and "" in a
 # filter means "any").

@@ -25,7 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 
-from actions.choices import Rag, Status
+from actions.choices import RAG_FILLS, Rag, Status
 from actions.models import Action, ActionOwner, ProgressUpdate
 from sendplan.spreadsheets import FORMULA_STARTS, escape_formula, text_cell
 
@@ -174,12 +174,6 @@ WIDTHS = [5, 40, 7, 70, 35, 18, 12, 13, 11, 11, 40]
 RAG_COLUMN = list(COLUMNS).index("rag")
 PERCENT_COLUMN = list(COLUMNS).index("percent_complete")
 DATE_FORMAT = "d mmm yyyy"
-# Excel's fill colours for the RAG words; the word stays in the cell for who cannot see them.
-RAG_FILLS = {
-    Rag.RED.label: "F4B6B6",
-    Rag.AMBER.label: "FFE0A3",
-    Rag.GREEN.label: "B7E1C1",
-}
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
