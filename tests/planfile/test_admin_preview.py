@@ -81,3 +81,12 @@ def test_a_new_owner_like_an_existing_one_is_warned_about(admin_client, plan_adm
 )
 def test_which_owner_names_look_alike(first, second, alike):
     assert names_look_alike(first, second) is alike
+
+
+def test_the_preview_counts_unchanged_actions_in_words_that_agree(admin_client, import_plan):
+    one = b"Priority\tActions\tBy whom\tBy When\n1. Early help\tTrain SENCOs.\tDCO\tMarch 2027\n"
+    import_plan(one, file_name="one.tsv")
+    assert "1 action unchanged" in preview(admin_client, one, "one.tsv")
+    two = one + b"\tPublish the guide.\tDCO\tMay 2027\n"
+    import_plan(two, file_name="two.tsv")
+    assert "2 actions unchanged" in preview(admin_client, two, "two.tsv")
