@@ -11,7 +11,7 @@ from priorities.models import LocalArea, Priority
 from sendplan.history import IndexedHistoricalRecords
 
 from . import rules
-from .choices import RAG_COLOURS, STATUS_COLOURS, Organisation, Rag, Status
+from .choices import STATUS_COLOURS, Organisation, Rag, Status
 
 
 def normalise_name(name: str) -> str:
@@ -189,10 +189,6 @@ class Action(models.Model):
     @property
     def status_colour(self) -> str:
         return STATUS_COLOURS[Status(self.status)]
-
-    @property
-    def rag_colour(self) -> str:
-        return RAG_COLOURS[Rag(self.rag)]
 
 
 class ActionOwner(models.Model):

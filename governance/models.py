@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions import rules
-from actions.choices import RAG_COLOURS, Rag
+from actions.choices import Rag
 from actions.models import Action
 from priorities.models import LocalArea, Priority, Strategy
 
@@ -138,10 +138,6 @@ class Review(models.Model):
         if self.action_id:
             return self.action.reference
         return f"priority {self.priority.number}"
-
-    @property
-    def rag_colour(self) -> str:
-        return RAG_COLOURS[Rag(self.rag)]
 
     def clean(self):
         if self.action_id and self.priority_id and self.action.priority_id != self.priority_id:

@@ -28,10 +28,6 @@ class Item:
     def matches(self, row) -> bool:
         return (row.action_id, row.reason, row.round_id) == self.key
 
-    @property
-    def reason_label(self) -> str:
-        return Reason(self.reason).label
-
 
 @dataclass
 class Digest:
