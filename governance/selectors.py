@@ -340,7 +340,10 @@ def round_progress(update_round: UpdateRound) -> RoundProgress:
     holding a role shows as an empty list). Four queries, whatever the round's size.
     """
     actions = list(
-        update_round.actions.select_related("priority").prefetch_related(
+        # Plan order, with the action's id to settle ties, so the lists read the same each time.
+        update_round.actions.order_by("priority__order", "priority__number", "order", "pk")
+        .select_related("priority")
+        .prefetch_related(
             Prefetch(
                 "ownerships",
                 queryset=ActionOwner.objects.select_related("owner")
