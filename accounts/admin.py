@@ -1,10 +1,17 @@
-"""Users in the admin: plan admins give roles; only superusers grant anything else."""
+"""Users in the admin: plan admins give roles and their own local areas; only superusers
+grant anything else."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db.models import Q
 
+from priorities.models import AreaMembership
+from priorities.services import area_membership_delete, area_membership_save
 from sendplan import roles
+from sendplan.admin_site import AreaScopedInline
 
 # What a plan admin may set on a user: who they are, whether they may sign in, their role.
 _ROLE_FIELDSETS = (
@@ -12,6 +19,17 @@ _ROLE_FIELDSETS = (
     ("Personal info", {"fields": ("first_name", "last_name", "email")}),
     ("Role", {"fields": ("is_active", "groups")}),
 )
+
+
+class AreaMembershipInline(AreaScopedInline, admin.TabularInline):
+    """The local areas a user works in. A plan admin sees and gives only their own areas;
+    the user's other areas are neither shown nor touched."""
+
+    model = AreaMembership
+    fk_name = "user"
+    extra = 1
+    verbose_name = "local area"
+    verbose_name_plural = "local areas (every role acts only in these)"
 
 
 class RoleUserAdmin(UserAdmin):
@@ -27,10 +45,26 @@ class RoleUserAdmin(UserAdmin):
             return super().get_fieldsets(request, obj)
         return _ROLE_FIELDSETS
 
+    inlines = [AreaMembershipInline]
+
     def get_queryset(self, request):
         users = super().get_queryset(request)
-        # A plan admin who could set a superuser's password would be one.
-        return users if request.user.is_superuser else users.filter(is_superuser=False)
+        if request.user.is_superuser:
+            return users
+        # A plan admin who could set a superuser's password would be one. They see their
+        # areas' people, and those with no area yet (new, waiting for a role and an area).
+        shared = roles.colleagues(request.user, users).values("pk")
+        return users.filter(is_superuser=False).filter(
+            Q(pk__in=shared) | Q(area_memberships__isnull=True)
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AreaMembership:
+            return super().save_formset(request, form, formset, change)
+        for membership in formset.save(commit=False):
+            area_membership_save(membership=membership, user=request.user)
+        for membership in formset.deleted_objects:
+            area_membership_delete(membership=membership, user=request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
@@ -50,3 +84,19 @@ class RoleUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, RoleUserAdmin)
+
+
+class AreaAccessAttemptAdmin(AccessAttemptAdmin):
+    """Sign-in lockouts: a plan admin sees and lifts those of their areas' people only."""
+
+    def get_queryset(self, request):
+        attempts = super().get_queryset(request)
+        if roles.acts_everywhere(request.user):
+            return attempts
+        people = roles.colleagues(request.user, User.objects.all())
+        return attempts.filter(username__in=people.values("username"))
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AreaAccessAttemptAdmin)

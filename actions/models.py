@@ -38,6 +38,8 @@ class Owner(models.Model):
     )
     history = HistoricalRecords()
 
+    area_path = "area"
+
     class Meta:
         ordering = ["area__name", "name"]
         constraints = [
@@ -79,6 +81,8 @@ class OwnerHolder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owner_holdings"
     )
     history = HistoricalRecords()
+
+    area_path = "owner__area"
 
     class Meta:
         constraints = [
@@ -146,6 +150,8 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    area_path = "priority__strategy__area"
+
     class Meta:
         ordering = ["priority__strategy", "priority__order", "priority__number", "order"]
         constraints = [
@@ -199,6 +205,8 @@ class ActionOwner(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
+    area_path = "action__priority__strategy__area"
+
     class Meta:
         ordering = ["order"]
         constraints = [
@@ -216,6 +224,8 @@ class Milestone(models.Model):
     done = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
+
+    area_path = "action__priority__strategy__area"
 
     class Meta:
         ordering = ["order", "due_date"]
@@ -240,6 +250,8 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["action", "history_date"], name="update_history_action_date"),
         ]
     )
+
+    area_path = "action__priority__strategy__area"
 
     class Meta:
         ordering = ["-created_at"]

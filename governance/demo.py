@@ -22,6 +22,7 @@ from actions.models import Action, ProgressUpdate
 from actions.services.actions import action_update_progress
 from priorities.models import LocalArea, Strategy
 from sendplan.audit import history_stamped
+from sendplan.roles import plan_admins_for_area
 
 from . import services
 from .choices import BoardKind, DecisionStatus
@@ -242,7 +243,7 @@ def load_governance_demo(*, plan_admin, board_member, officer, import_plan: Call
     if not Action.objects.filter(priority__strategy=strategy).exists():
         _dated_story(board, strategy, plan_admin, board_member, officer, import_plan)
     for values in DECISIONS:
-        _decision(values, plan_admin)
+        _decision(values)
 
 
 def _dated_story(board, strategy, plan_admin, board_member, officer, import_plan) -> None:
@@ -333,8 +334,10 @@ def _reviews(meeting, actions, board_member, *, due: datetime.date) -> None:
     )
 
 
-def _decision(values: dict, plan_admin) -> None:
+def _decision(values: dict) -> None:
+    """A seed decision, recorded by its own area's plan admin."""
     area = LocalArea.objects.get(name=values["area"])
+    plan_admin = plan_admins_for_area(area).first()
     if Decision.objects.filter(area=area, title=values["title"]).exists():
         return
     fields = dict(values, area=area)

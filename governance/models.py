@@ -30,6 +30,8 @@ class Board(models.Model):
     )
     history = HistoricalRecords()
 
+    area_path = "area"
+
     class Meta:
         ordering = ["area__name", "name"]
         constraints = [
@@ -51,6 +53,8 @@ class BoardMembership(models.Model):
         max_length=100, blank=True, help_text='On the board, for example "Chair".'
     )
     history = HistoricalRecords()
+
+    area_path = "board__area"
 
     class Meta:
         ordering = ["board", "user__last_name", "user__first_name"]
@@ -77,6 +81,8 @@ class Meeting(models.Model):
     agenda = models.TextField("agenda notes", blank=True)
     minutes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    area_path = "board__area"
 
     class Meta:
         ordering = ["-date", "board__name"]
@@ -126,6 +132,8 @@ class Review(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[follow_ups])
+
+    area_path = "meeting__board__area"
 
     class Meta:
         ordering = ["meeting", "priority__order", "priority__number", "recorded_at"]
@@ -198,6 +206,8 @@ class Decision(models.Model):
     actions = models.ManyToManyField(Action, related_name="decisions", blank=True)
     history = HistoricalRecords(m2m_fields=[actions])
 
+    area_path = "area"
+
     class Meta:
         # Undated decisions last, on SQLite and PostgreSQL alike.
         ordering = [models.F("date").desc(nulls_last=True), "number"]
@@ -246,6 +256,8 @@ class UpdateRound(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
+    area_path = "meeting__board__area"
+
     class Meta:
         ordering = ["-started_at"]
 
@@ -262,6 +274,8 @@ class RoundAction(models.Model):
 
     round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="coverage")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="round_coverage")
+
+    area_path = "round__meeting__board__area"
 
     class Meta:
         constraints = [
@@ -329,6 +343,8 @@ class Engagement(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[priorities, actions])
+
+    area_path = "strategy__area"
 
     class Meta:
         ordering = ["-date", "-pk"]

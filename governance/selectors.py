@@ -20,6 +20,7 @@ from actions.models import Action, ActionOwner, ProgressUpdate
 from actions.selectors.history import Event, plan_events
 from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
+from sendplan.roles import within_areas
 
 from .models import Decision, Engagement, Meeting, Review, UpdateRound
 
@@ -247,10 +248,13 @@ DECISION_SEARCH_FIELDS = [*DECISION_TEXT_FIELDS, "lead_officer"]
 
 
 def decision_search(
-    *, q: str = "", area_id=None, status: str = "", key: str = "", delegated_by=None
+    user, *, q: str = "", area_id=None, status: str = "", key: str = "", delegated_by=None
 ):
-    """The decision log, newest first, narrowed by every word of q and by the filters given."""
-    decisions = Decision.objects.select_related("area", "delegated_by", "strategy")
+    """The decision log of the user's areas, newest first, narrowed by every word of q and
+    by the filters given."""
+    decisions = within_areas(
+        user, Decision.objects.select_related("area", "delegated_by", "strategy")
+    )
     for word in q.split():
         matches = Q()
         for name in DECISION_SEARCH_FIELDS:
@@ -267,9 +271,9 @@ def decision_search(
     return decisions.order_by(F("date").desc(nulls_last=True), "number", "pk")
 
 
-def meetings_by_board(board_id=None):
-    """Meetings, newest first, with their board and plan."""
-    meetings = Meeting.objects.select_related("board__area", "strategy")
+def meetings_by_board(user, board_id=None):
+    """The meetings of the user's areas, newest first, with their board and plan."""
+    meetings = within_areas(user, Meeting.objects.select_related("board__area", "strategy"))
     if board_id:
         meetings = meetings.filter(board_id=board_id)
     return meetings.order_by("-date", "board__name")
@@ -453,9 +457,9 @@ def engagements_for_action(action) -> list[Engagement]:
     )
 
 
-def engagement_list(strategy_id=None):
-    """Engagements, newest first, with their plan and links."""
-    engagements = _engagements().select_related("strategy__area")
+def engagement_list(user, strategy_id=None):
+    """The engagements of the user's areas, newest first, with their plan and links."""
+    engagements = within_areas(user, _engagements().select_related("strategy__area"))
     if strategy_id:
         engagements = engagements.filter(strategy_id=strategy_id)
     return engagements.order_by("-date", "-pk")

@@ -22,7 +22,9 @@ from sendplan.roles import (
     can_publish_public_text,
     can_record_engagement,
     can_review_at,
+    in_areas,
     require_governance_manager,
+    require_in_areas,
 )
 
 from .models import (
@@ -50,7 +52,11 @@ class FollowUp:
 @transaction.atomic
 def board_member_add(*, board: Board, member, user, role: str = "", reason: str = ""):
     """Seat a user on a board (or change their role on it); returns the membership."""
-    require_governance_manager(user)
+    require_governance_manager(user, board)
+    if not in_areas(member, board):
+        raise ValidationError(
+            {"user": f"{member} does not work in {board.area}: give them the area first."}
+        )
     membership = BoardMembership.objects.filter(board=board, user=member).first()
     if membership is None:
         membership = BoardMembership(board=board, user=member)
@@ -63,7 +69,7 @@ def board_member_add(*, board: Board, member, user, role: str = "", reason: str 
 
 @transaction.atomic
 def board_member_remove(*, board: Board, member, user, reason: str = "") -> None:
-    require_governance_manager(user)
+    require_governance_manager(user, board)
     delete_with_history(
         *BoardMembership.objects.filter(board=board, user=member), user=user, reason=reason
     )
@@ -71,7 +77,7 @@ def board_member_remove(*, board: Board, member, user, reason: str = "") -> None
 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
-    require_governance_manager(user)
+    require_governance_manager(user, meeting, meeting.strategy)
     save_with_history(meeting, user=user, reason=reason)
     return meeting
 
@@ -79,7 +85,7 @@ def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, user, reason: str = "") -> None:
     """Delete a meeting entered in error; its reviews go with it, their history stays."""
-    require_governance_manager(user)
+    require_governance_manager(user, meeting)
     delete_with_history(*meeting.reviews.all(), meeting, user=user, reason=reason)
 
 
@@ -88,7 +94,9 @@ def decision_save(
     *, decision: Decision, user, actions: list[Action] | None = None, reason: str = ""
 ) -> Decision:
     """Create or change a decision; ``actions``, when given, become exactly its linked actions."""
-    require_governance_manager(user)
+    require_governance_manager(
+        user, decision, decision.strategy, decision.meeting, *(actions or ())
+    )
     save_with_history(decision, user=user, reason=reason)
     if actions is not None:
         decision.actions.set(actions)
@@ -177,7 +185,7 @@ def round_start(
 ) -> UpdateRound:
     """Start the update round of a coming meeting, covering ``actions`` (default: every
     open action of its plan). Asking the owners is the e-mail job's part, not this one's."""
-    require_governance_manager(user)
+    require_governance_manager(user, meeting)
     today = rules.today()
     if deadline is None:
         deadline = round_default_deadline(meeting)
@@ -224,6 +232,7 @@ def engagement_save(
     """
     if user is not None and not can_record_engagement(user):
         raise PermissionDenied("Only plan admins and action owners record engagement.")
+    require_in_areas(user, engagement)
     strategy_id = engagement.strategy_id
     if any(p.strategy_id != strategy_id for p in priorities) or any(
         a.priority.strategy_id != strategy_id for a in actions
@@ -249,6 +258,7 @@ def engagement_publish(*, engagement: Engagement, user, publish: bool = True) ->
     """A plan admin approves an engagement for the public page (or takes it off)."""
     if user is not None and not can_publish_public_text(user):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
+    require_in_areas(user, engagement)
     engagement.is_published = publish
     if publish:
         engagement.published_by = user

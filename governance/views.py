@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,8 @@ from sendplan.roles import (
     can_record_engagement,
     can_review_at,
     can_view_governance,
+    get_in_areas_or_404,
+    within_areas,
 )
 
 from . import selectors, services
@@ -33,22 +35,26 @@ def _require_viewer(user) -> None:
         raise PermissionDenied("Board meetings and decisions are for board members and admins.")
 
 
-def _meeting(pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("board__area", "strategy"), pk=pk)
+def _meeting(request, pk: int) -> Meeting:
+    return get_in_areas_or_404(
+        request.user, Meeting.objects.select_related("board__area", "strategy"), pk=pk
+    )
 
 
 @require_GET
 @login_required
 def meeting_list(request):
     _require_viewer(request.user)
-    boards = Board.objects.select_related("area").filter(meetings__isnull=False).distinct()
+    boards = within_areas(
+        request.user, Board.objects.select_related("area").filter(meetings__isnull=False)
+    ).distinct()
     board_id = request.GET.get("board", "")
     board_id = int(board_id) if board_id.isdigit() else None
     return render(
         request,
         "governance/meeting_list.html",
         {
-            "meetings": selectors.meetings_by_board(board_id),
+            "meetings": selectors.meetings_by_board(request.user, board_id),
             "boards": boards,
             "board_id": board_id,
         },
@@ -59,7 +65,7 @@ def meeting_list(request):
 @login_required
 def meeting_pack(request, pk: int):
     _require_viewer(request.user)
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     return render(
         request,
         "governance/meeting_pack.html",
@@ -78,7 +84,7 @@ def meeting_pack(request, pk: int):
 @login_required
 def meeting_pack_xlsx(request, pk: int):
     _require_viewer(request.user)
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     response = HttpResponse(
         board_pack_workbook(selectors.board_pack(meeting)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -91,7 +97,7 @@ def meeting_pack_xlsx(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def review_create(request, pk: int):
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     if not can_review_at(request.user, meeting):
         raise PermissionDenied("Only members of this board and plan admins record its reviews.")
     if selectors.is_preview(meeting):
@@ -139,9 +145,12 @@ def review_create(request, pk: int):
 @login_required
 def decision_list(request):
     _require_viewer(request.user)
-    form = DecisionFilterForm(request.GET or None, areas=LocalArea.objects.all())
+    form = DecisionFilterForm(
+        request.GET or None, areas=within_areas(request.user, LocalArea.objects.all())
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     decisions = selectors.decision_search(
+        request.user,
         q=filters.get("q", ""),
         area_id=filters.get("area") or None,
         status=filters.get("status", ""),
@@ -162,7 +171,8 @@ def decision_list(request):
 @login_required
 def decision_detail(request, pk: int):
     _require_viewer(request.user)
-    decision = get_object_or_404(
+    decision = get_in_areas_or_404(
+        request.user,
         Decision.objects.select_related("area", "delegated_by", "strategy", "meeting__board"),
         pk=pk,
     )
@@ -189,9 +199,10 @@ def engagement_list(request):
         request,
         "governance/engagement_list.html",
         {
-            "engagements": selectors.engagement_list(strategy_id),
-            "strategies": Strategy.objects.select_related("area").exclude(
-                stage=StrategyStage.ARCHIVED
+            "engagements": selectors.engagement_list(request.user, strategy_id),
+            "strategies": within_areas(
+                request.user,
+                Strategy.objects.select_related("area").exclude(stage=StrategyStage.ARCHIVED),
             ),
             "strategy_id": strategy_id,
             "can_publish": can_publish_public_text(request.user),
@@ -203,10 +214,12 @@ def engagement_list(request):
 @login_required
 def engagement_edit(request, strategy_pk: int, pk: int | None = None):
     _require_recorder(request.user)
-    strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=strategy_pk)
+    strategy = get_in_areas_or_404(
+        request.user, Strategy.objects.select_related("area"), pk=strategy_pk
+    )
     engagement = None
     if pk is not None:
-        engagement = get_object_or_404(Engagement, pk=pk, strategy=strategy)
+        engagement = get_in_areas_or_404(request.user, Engagement.objects, pk=pk, strategy=strategy)
     form = EngagementForm(
         request.POST if request.method == "POST" else None, instance=engagement, strategy=strategy
     )
@@ -234,7 +247,7 @@ def engagement_edit(request, strategy_pk: int, pk: int | None = None):
 @require_POST
 @login_required
 def engagement_publish(request, pk: int):
-    engagement = get_object_or_404(Engagement, pk=pk)
+    engagement = get_in_areas_or_404(request.user, Engagement.objects, pk=pk)
     if not can_publish_public_text(request.user):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
     publish = request.POST.get("publish") == "yes"

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from priorities.models import Strategy
+from sendplan.roles import get_in_areas_or_404, within_areas
 from sendplan.uploads import upload_discard, upload_keep, upload_read
 
 from .importer import ValuesImportError, ValuesImportReport, values_import
@@ -37,6 +38,11 @@ class ValuesImportForm(forms.Form):
     values_file = forms.FileField(
         label="Values file", help_text="An Excel workbook (.xlsx) or CSV."
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("strategy", "measure"):
+            self.fields[name].queryset = within_areas(user, self.fields[name].queryset)
 
     def clean_values_file(self):
         upload = self.cleaned_data["values_file"]
@@ -78,7 +84,7 @@ def import_values_view(model_admin, request):
     }
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, context)
-    form = ValuesImportForm(request.POST or None, request.FILES or None)
+    form = ValuesImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["values_file"]
         data = upload.read()
@@ -140,8 +146,12 @@ def _confirm(request, context):
     if content is None:
         messages.error(request, "The uploaded file is no longer kept. Upload it again.")
         return redirect(back)
-    strategy = Strategy.objects.get(pk=data["strategy"])
-    measure = Measure.objects.filter(pk=data["measure"]).first() if data["measure"] else None
+    strategy = get_in_areas_or_404(request.user, Strategy, pk=data["strategy"])
+    measure = (
+        get_in_areas_or_404(request.user, Measure, pk=data["measure"], strategy=strategy)
+        if data["measure"]
+        else None
+    )
     with transaction.atomic():
         report, errors = _run(request, strategy, measure, data["file_name"], content, dry_run=False)
         if errors or fingerprint(report) != data["fingerprint"]:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from priorities.models import Strategy
-from sendplan.roles import can_manage_measures
+from sendplan.roles import can_manage_measures, require_in_areas
 
 from . import services
 from .choices import Series
@@ -126,6 +126,7 @@ def values_import(
     """
     if user is not None and not can_manage_measures(user):
         raise PermissionDenied("Only plan admins import measure values.")
+    require_in_areas(user, strategy)
     report = ValuesImportReport(file_name=file_name)
     if len(data) > settings.SENDPLAN_MAX_IMPORT_BYTES:
         raise ValuesImportError(report, ["The file is larger than an import may be."])

@@ -57,6 +57,8 @@ class Measure(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
+    area_path = "strategy__area"
+
     class Meta:
         ordering = ["strategy", "order", "name"]
         constraints = [
@@ -83,6 +85,8 @@ class MeasurePriority(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="measure_links")
     history = HistoricalRecords()
 
+    area_path = "measure__strategy__area"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["measure", "priority"], name="measure_priority_unique")
@@ -98,6 +102,8 @@ class MeasureAction(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="action_links")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measure_links")
     history = HistoricalRecords()
+
+    area_path = "measure__strategy__area"
 
     class Meta:
         constraints = [
@@ -137,6 +143,8 @@ class MeasureValue(models.Model):
     )
     entered_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
+
+    area_path = "measure__strategy__area"
 
     class Meta:
         ordering = ["measure", "series", "comparator", "period_end"]
@@ -186,6 +194,8 @@ class AreaComparators(models.Model):
         blank=True, help_text="One local authority a line, as the DfE names them."
     )
     history = HistoricalRecords()
+
+    area_path = "area"
 
     class Meta:
         verbose_name = "comparators of an area"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from sendplan.roles import within_areas
+
 from .choices import COMPARATOR_SERIES, Direction, Series
 from .judgement import Judgement, Point, judge
 from .models import Measure, MeasureValue, format_value
@@ -201,11 +203,12 @@ def strategy_measures(strategy_id: int) -> list[MeasureFigures]:
     return [figures_for(measure, measure.values.all()) for measure in measures]
 
 
-def measure_for_page(pk: int, since: datetime.date | None = None) -> MeasureFigures | None:
-    """A measure's figures now; with ``since``, also compared with its latest value known at
-    the end of that day (the board pack links here with its previous meeting's date)."""
+def measure_for_page(pk: int, user, since: datetime.date | None = None) -> MeasureFigures | None:
+    """A measure of the user's areas with its figures now; with ``since``, also compared
+    with its latest value known at the end of that day (the board pack links here with its
+    previous meeting's date)."""
     measure = (
-        _measures(pk=pk)
+        within_areas(user, _measures(pk=pk))
         .prefetch_related("priorities", "actions__priority", "owner__holders")
         .first()
     )

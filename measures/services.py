@@ -15,7 +15,7 @@ from django.utils import timezone
 from actions.models import Action
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
-from sendplan.roles import can_enter_values, can_manage_measures
+from sendplan.roles import can_enter_values, can_manage_measures, in_areas, require_in_areas
 
 from .choices import Series
 from .models import AreaComparators, Measure, MeasureAction, MeasurePriority, MeasureValue
@@ -24,14 +24,15 @@ from .models import AreaComparators, Measure, MeasureAction, MeasurePriority, Me
 VALUE_FIELDS = ("period_label", "value", "is_provisional", "note")
 
 
-def _require_manager(user) -> None:
+def _require_manager(user, *objects) -> None:
     if user is not None and not can_manage_measures(user):
         raise PermissionDenied("Only plan admins define measures and their targets.")
+    require_in_areas(user, *objects)
 
 
 @transaction.atomic
 def measure_save(*, measure: Measure, user, reason: str = "") -> Measure:
-    _require_manager(user)
+    _require_manager(user, measure, measure.owner)
     save_with_history(measure, user=user, reason=reason)
     return measure
 
@@ -46,7 +47,7 @@ def measure_set_links(
     reason: str = "",
 ) -> None:
     """Set the priorities and actions a measure evidences, recording links made and removed."""
-    _require_manager(user)
+    _require_manager(user, measure)
     for model, field, wanted in (
         (MeasurePriority, "priority", priorities),
         (MeasureAction, "action", actions),
@@ -91,7 +92,7 @@ def value_record(
         allowed = (
             can_enter_values(user, measure)
             if series == Series.ACTUAL
-            else can_manage_measures(user)
+            else can_manage_measures(user) and in_areas(user, measure)
         )
         if not allowed:
             raise PermissionDenied("You cannot enter values for this measure.")
@@ -125,12 +126,12 @@ def value_record(
 
 @transaction.atomic
 def value_delete(*, value: MeasureValue, user, reason: str) -> None:
-    _require_manager(user)
+    _require_manager(user, value)
     delete_with_history(value, user=user, reason=reason)
 
 
 @transaction.atomic
 def comparators_save(*, comparators: AreaComparators, user, reason: str = "") -> AreaComparators:
-    _require_manager(user)
+    _require_manager(user, comparators)
     save_with_history(comparators, user=user, reason=reason)
     return comparators

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.views.access import plan_reader_required
 from priorities.models import Strategy
-from sendplan.roles import can_enter_values
+from sendplan.roles import can_enter_values, get_in_areas_or_404
 
 from . import selectors, services
 from .charts import line_chart
@@ -18,7 +18,7 @@ from .models import Measure
 
 @plan_reader_required
 def measure_list(request, pk: int):
-    strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=pk)
+    strategy = get_in_areas_or_404(request.user, Strategy.objects.select_related("area"), pk=pk)
     measures = selectors.strategy_measures(strategy.pk)
     return render(
         request,
@@ -35,7 +35,7 @@ def measure_list(request, pk: int):
 def measure_detail(request, pk: int):
     since_form = SinceForm(request.GET or None)
     since = since_form.cleaned_data["since"] if since_form.is_valid() else None
-    figures = selectors.measure_for_page(pk, since=since)
+    figures = selectors.measure_for_page(pk, request.user, since=since)
     if figures is None:
         raise Http404("No such measure.")
     return render(
@@ -57,7 +57,9 @@ def measure_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @plan_reader_required
 def value_create(request, pk: int):
-    measure = get_object_or_404(Measure.objects.select_related("strategy__area", "owner"), pk=pk)
+    measure = get_in_areas_or_404(
+        request.user, Measure.objects.select_related("strategy__area", "owner"), pk=pk
+    )
     if not can_enter_values(request.user, measure):
         raise PermissionDenied(
             "Only holders of this measure's owner role and plan admins enter its values."

@@ -27,6 +27,7 @@ from django.utils.text import get_valid_filename
 from actions.deadlines import parse_deadline
 from actions.owners import OwnerDirectory, known_role_for
 from priorities.models import LocalArea, Strategy
+from sendplan.roles import within_areas
 
 from .forms import PlanImportConfirmForm, PlanImportForm
 from .importer import ImportReport, PlanImportError, plan_import
@@ -77,13 +78,15 @@ class ActionAsRead:
     is_ongoing: bool
 
 
-def actions_as_read(area_name: str, file_name: str, data: bytes):
+def actions_as_read(user, area_name: str, file_name: str, data: bytes):
     """(every action row as read, warnings about new owners that look like existing ones).
 
     The same reading the import does, shown so the admin can check the splitting of
     "By whom" and the due date derived from "By when" before confirming.
     """
-    area = LocalArea.objects.filter(name=area_name).first() or LocalArea(name=area_name)
+    # Another area's owners are not the user's to see: its name reads as a new area.
+    known = within_areas(user, LocalArea.objects.filter(name=area_name)).first()
+    area = known or LocalArea(name=area_name)
     directory = OwnerDirectory(area)
     try:
         rows = read_plan(file_name, data, known_owner_names=directory.spellings())
@@ -150,21 +153,24 @@ def import_plan_view(model_admin, request):
         "title": "Import an action plan",
     }
     if request.method != "POST":
-        form = PlanImportForm(initial=_initial_for(request.GET.get("strategy", "")))
+        form = PlanImportForm(
+            initial=_initial_for(request.user, request.GET.get("strategy", "")), user=request.user
+        )
     elif "confirm" in request.POST:
         return _confirm(request, context)
     else:
-        form = PlanImportForm(request.POST, request.FILES)
+        form = PlanImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             return _preview(request, context, form)
     return TemplateResponse(request, "admin/planfile/import_plan.html", {**context, "form": form})
 
 
-def _initial_for(strategy_id: str) -> dict:
+def _initial_for(user, strategy_id: str) -> dict:
     """Area and strategy prefilled when the admin came from a strategy's page."""
     if not strategy_id.isdigit():
         return {}
-    strategy = Strategy.objects.select_related("area").filter(pk=strategy_id).first()
+    strategies = within_areas(user, Strategy.objects.select_related("area"))
+    strategy = strategies.filter(pk=strategy_id).first()
     return {"area": strategy.area.name, "strategy": strategy.title} if strategy else {}
 
 
@@ -192,7 +198,7 @@ def _preview(request, context, form):
 
 def _preview_response(request, context, report, errors, confirm_form, upload):
     """``upload``: (area name, file name, file contents), read again to show each action."""
-    actions, owner_warnings = actions_as_read(*upload)
+    actions, owner_warnings = actions_as_read(request.user, *upload)
     return TemplateResponse(
         request,
         "admin/planfile/import_preview.html",

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from priorities.models import LocalArea, Strategy
+from sendplan.roles import within_areas
 
 
 def _megabytes(size: int) -> str:
@@ -27,11 +28,14 @@ class PlanImportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.area_names = list(LocalArea.objects.values_list("name", flat=True))
+        # Suggestions from the user's own areas only: others' names are not theirs to see.
+        self.area_names = list(within_areas(user, LocalArea.objects).values_list("name", flat=True))
         self.strategy_titles = list(
-            Strategy.objects.order_by("title").values_list("title", flat=True).distinct()
+            within_areas(user, Strategy.objects.order_by("title"))
+            .values_list("title", flat=True)
+            .distinct()
         )
 
     def clean_area(self):

@@ -156,9 +156,13 @@ class _PlanImport:
         report = self.report
         # Created before the file is read so one directory serves parsing and owners; a
         # refused file rolls the area back with everything else.
-        area, report.area_created = area_get_or_create(
-            name=report.area_name, user=self.user, reason=self.reason
-        )
+        try:
+            area, report.area_created = area_get_or_create(
+                name=report.area_name, user=self.user, reason=self.reason
+            )
+        except PermissionDenied as refusal:
+            report.errors.append(str(refusal))
+            return
         self.directory = OwnerDirectory(area)
         self.owners_by_name: dict[str, Owner] = {}
         try:

@@ -1,7 +1,7 @@
 """The action list's CSV download: the plan file's layout, served at the actions' URL."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +9,7 @@ from actions.forms import ActionFilterForm
 from actions.selectors.pages import filter_actions
 from actions.views.access import plan_reader_required
 from priorities.models import Strategy
+from sendplan.roles import get_in_areas_or_404
 
 from .exporter import export_plan
 
@@ -23,7 +24,7 @@ def attachment(data: bytes, *, content_type: str, filename: str) -> HttpResponse
 @plan_reader_required
 def action_list_csv(request, pk: int):
     """The filtered list in the plan's spreadsheet layout, which re-imports unchanged."""
-    strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=pk)
+    strategy = get_in_areas_or_404(request.user, Strategy.objects.select_related("area"), pk=pk)
     form = ActionFilterForm(request.GET, strategy=strategy)
     if not form.is_valid():
         # The list page explains what is wrong with the filters.

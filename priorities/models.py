@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -9,13 +10,37 @@ class LocalArea(models.Model):
     """A council with its NHS partners, such as Medway or Kent."""
 
     name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="AreaMembership", related_name="local_areas", blank=True
+    )
     history = HistoricalRecords()
+    # Every scoped model names its way to its local area (sendplan/roles.py reads it).
+    area_path = ""
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class AreaMembership(models.Model):
+    """A user works in a local area: each of their roles acts there, and only there."""
+
+    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships"
+    )
+    history = HistoricalRecords()
+    area_path = "area"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "user"], name="area_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} works in {self.area}"
 
 
 class Strategy(models.Model):
@@ -28,6 +53,7 @@ class Strategy(models.Model):
     )
     description = models.TextField(blank=True)
     history = HistoricalRecords()
+    area_path = "area"
 
     class Meta:
         verbose_name_plural = "strategies"
@@ -57,6 +83,7 @@ class Priority(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
+    area_path = "strategy__area"
 
     class Meta:
         verbose_name_plural = "priorities"

@@ -1,19 +1,31 @@
-"""Creating local areas and strategies, each with the user and reason on its history."""
+"""Local areas, who works in them, and strategies, each with the user and reason on its
+history."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 
-from sendplan.audit import save_with_history
+from sendplan.audit import delete_with_history, save_with_history
+from sendplan.roles import acts_everywhere, can_manage_people, in_areas, require_in_areas
 
-from .models import LocalArea, Strategy
+from .models import AreaMembership, LocalArea, Strategy
 
 
 def area_get_or_create(
     *, name: str, user: AbstractUser | None, reason: str
 ) -> tuple[LocalArea, bool]:
-    """The area of this name, created (with the user and reason on its history) if missing."""
+    """The area of this name, created (with the user and reason on its history) if missing.
+
+    A user works only in their own areas, and only the service administrator adds one.
+    """
     area = LocalArea.objects.filter(name=name).first()
     if area is not None:
+        if user is not None and not in_areas(user, area):
+            raise PermissionDenied(f"You do not work in {name}: you cannot change its plans.")
         return area, False
+    if user is not None and not acts_everywhere(user):
+        raise PermissionDenied(
+            f'There is no local area called "{name}". Only the service administrator adds areas.'
+        )
     area = LocalArea(name=name)
     save_with_history(area, user=user, reason=reason)
     return area, True
@@ -29,3 +41,22 @@ def strategy_get_or_create(
     strategy = Strategy(area=area, title=title)
     save_with_history(strategy, user=user, reason=reason)
     return strategy, True
+
+
+def area_membership_save(*, membership: AreaMembership, user, reason: str = "") -> AreaMembership:
+    """Give a user a local area: a plan admin gives only their own areas."""
+    _require_people_manager(user, membership)
+    save_with_history(membership, user=user, reason=reason)
+    return membership
+
+
+def area_membership_delete(*, membership: AreaMembership, user, reason: str = "") -> None:
+    """Take a local area from a user; the history keeps that they worked there."""
+    _require_people_manager(user, membership)
+    delete_with_history(membership, user=user, reason=reason)
+
+
+def _require_people_manager(user, membership: AreaMembership) -> None:
+    if user is not None and not can_manage_people(user):
+        raise PermissionDenied("Only plan admins give people their local areas.")
+    require_in_areas(user, membership)

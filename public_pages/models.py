@@ -55,6 +55,8 @@ class StrategyPublication(models.Model):
     published_at = models.DateTimeField("last updated", null=True, blank=True)
     history = HistoricalRecords()
 
+    area_path = "strategy__area"
+
     class Meta:
         indexes = [
             # The public index: published strategies.
@@ -86,6 +88,8 @@ class PriorityPublication(Approval):
 
     TEXT_FIELDS = (("draft_easy_read", "easy_read"), ("draft_summary", "summary"))
 
+    area_path = "priority__strategy__area"
+
     def __str__(self):
         return f"Public text of priority {self.priority.number}"
 
@@ -105,6 +109,8 @@ class ActionPublication(Approval):
     history = HistoricalRecords()
 
     TEXT_FIELDS = (("draft_title", "title"), ("draft_status", "status"))
+
+    area_path = "action__priority__strategy__area"
 
     def __str__(self):
         return f"Public text of action {self.action.reference}"
@@ -128,6 +134,8 @@ class MeasurePublication(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+
+    area_path = "measure__strategy__area"
 
     def __str__(self):
         return f"Public showing of {self.measure}"

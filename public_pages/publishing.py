@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
@@ -19,15 +19,20 @@ from .models import ActionPublication, PriorityPublication, StrategyPublication
 
 @plan_reader_required
 def strategy_list(request):
-    strategies = Strategy.objects.select_related("area", "publication").exclude(
-        stage=StrategyStage.ARCHIVED
+    strategies = roles.within_areas(
+        request.user,
+        Strategy.objects.select_related("area", "publication").exclude(
+            stage=StrategyStage.ARCHIVED
+        ),
     )
     return render(request, "public/publishing/strategy_list.html", {"strategies": strategies})
 
 
 @plan_reader_required
 def strategy_overview(request, pk: int):
-    strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=pk)
+    strategy = roles.get_in_areas_or_404(
+        request.user, Strategy.objects.select_related("area"), pk=pk
+    )
     publication = StrategyPublication.objects.filter(strategy=strategy).first()
     can_publish = roles.can_publish_public_text(request.user)
     priorities = list(
@@ -72,7 +77,7 @@ def strategy_overview(request, pk: int):
 @require_POST
 @plan_reader_required
 def strategy_publish(request, pk: int):
-    strategy = get_object_or_404(Strategy, pk=pk)
+    strategy = roles.get_in_areas_or_404(request.user, Strategy, pk=pk)
     if not roles.can_publish_public_text(request.user):
         raise PermissionDenied("Only plan admins publish a strategy's public page.")
     form = StrategyPublicationForm(request.POST)
@@ -89,7 +94,9 @@ def strategy_publish(request, pk: int):
 
 @plan_reader_required
 def priority_text(request, pk: int):
-    priority = get_object_or_404(Priority.objects.select_related("strategy__area"), pk=pk)
+    priority = roles.get_in_areas_or_404(
+        request.user, Priority.objects.select_related("strategy__area"), pk=pk
+    )
     if not roles.can_draft_public_text(request.user, priority=priority):
         raise PermissionDenied(
             "You can draft public text for priorities with actions of the owner roles you hold."
@@ -129,7 +136,9 @@ def priority_text(request, pk: int):
 
 @plan_reader_required
 def action_text(request, pk: int):
-    action = get_object_or_404(Action.objects.select_related("priority__strategy__area"), pk=pk)
+    action = roles.get_in_areas_or_404(
+        request.user, Action.objects.select_related("priority__strategy__area"), pk=pk
+    )
     if not roles.can_draft_public_text(request.user, action=action):
         raise PermissionDenied("You can draft public text for the actions of roles you hold.")
     publication = ActionPublication.objects.filter(action=action).first()
@@ -171,7 +180,7 @@ _APPROVABLE = {"priority": PriorityPublication, "action": ActionPublication}
 def approve(request, kind: str, pk: int):
     if kind not in _APPROVABLE:
         raise PermissionDenied("Nothing to approve here.")
-    publication = get_object_or_404(_APPROVABLE[kind], pk=pk)
+    publication = roles.get_in_areas_or_404(request.user, _APPROVABLE[kind], pk=pk)
     if not roles.can_publish_public_text(request.user):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
     try:
@@ -193,7 +202,7 @@ def approve(request, kind: str, pk: int):
 @require_POST
 @plan_reader_required
 def measure_publish(request, pk: int):
-    measure = get_object_or_404(Measure, pk=pk)
+    measure = roles.get_in_areas_or_404(request.user, Measure, pk=pk)
     if not roles.can_publish_public_text(request.user):
         raise PermissionDenied("Only plan admins choose the measures on the public page.")
     shown = request.POST.get("publish") == "yes"

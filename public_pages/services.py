@@ -12,7 +12,7 @@ from actions.models import Action
 from measures.models import Measure
 from priorities.models import Priority, Strategy
 from sendplan.audit import save_with_history
-from sendplan.roles import can_draft_public_text, can_publish_public_text
+from sendplan.roles import can_draft_public_text, can_publish_public_text, require_in_areas
 
 from .models import (
     ActionPublication,
@@ -23,9 +23,10 @@ from .models import (
 )
 
 
-def _require_publisher(user) -> None:
+def _require_publisher(user, subject) -> None:
     if user is not None and not can_publish_public_text(user):
         raise PermissionDenied("Only plan admins publish text on the public pages.")
+    require_in_areas(user, subject)
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def strategy_publication_save(
     *, strategy: Strategy, user, is_published: bool, introduction: str, reason: str = ""
 ) -> StrategyPublication:
     """Publish a strategy's public page (or take it down) with its introduction."""
-    _require_publisher(user)
+    _require_publisher(user, strategy)
     publication = StrategyPublication.objects.filter(strategy=strategy).first()
     publication = publication or StrategyPublication(strategy=strategy)
     if (publication.is_published, publication.introduction) == (is_published, introduction):
@@ -102,7 +103,7 @@ _REQUIRED = {
 @transaction.atomic
 def publication_approve(*, publication: Approval, user, reason: str = "") -> Approval:
     """A plan admin approves the draft: it becomes the published text, dated today."""
-    _require_publisher(user)
+    _require_publisher(user, publication)
     errors = {
         name: message
         for name, message in _REQUIRED[type(publication)].items()
@@ -122,7 +123,7 @@ def publication_approve(*, publication: Approval, user, reason: str = "") -> App
 @transaction.atomic
 def measure_publication_save(*, measure: Measure, user, is_published: bool) -> MeasurePublication:
     """A plan admin shows a measure on the public page, or takes it off."""
-    _require_publisher(user)
+    _require_publisher(user, measure)
     publication = MeasurePublication.objects.filter(measure=measure).first()
     publication = publication or MeasurePublication(measure=measure)
     if publication.pk and publication.is_published == is_published:

@@ -45,6 +45,8 @@ class SentReminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField("sent to", blank=True)
 
+    area_path = "action__priority__strategy__area"
+
     class Meta:
         ordering = ["-claimed_at"]
         constraints = [

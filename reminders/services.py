@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from sendplan.roles import can_manage_governance
+from sendplan.roles import can_manage_governance, require_in_areas
 
 from . import ledger, selectors
 from .choices import Cadence
@@ -142,6 +142,7 @@ def round_chase(*, update_round, user) -> list[Outcome]:
     """ "Chase the rest now": the owners not yet updated who may be chased today."""
     if not can_manage_governance(user):
         raise PermissionDenied("Only plan administrators chase an update round.")
+    require_in_areas(user, update_round)
     return deliver(selectors.round_chasers(update_round, now=timezone.now()))
 
 

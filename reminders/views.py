@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions import rules
@@ -11,7 +11,7 @@ from actions.models import Action
 from governance import services as governance_services
 from governance.models import Meeting, UpdateRound
 from governance.selectors import round_progress
-from sendplan.roles import can_manage_governance
+from sendplan.roles import can_manage_governance, get_in_areas_or_404, within_areas
 
 from . import services
 from .choices import Cadence
@@ -58,13 +58,13 @@ def preferences(request):
 def round_list(request):
     _require_plan_admin(request.user)
     coming = (
-        Meeting.objects.filter(date__gte=rules.today())
+        within_areas(request.user, Meeting.objects.filter(date__gte=rules.today()))
         .select_related("board__area", "strategy", "update_round")
         .order_by("date", "board__name")
     )
-    past = UpdateRound.objects.filter(meeting__date__lt=rules.today()).select_related(
-        "meeting__board"
-    )
+    past = within_areas(
+        request.user, UpdateRound.objects.filter(meeting__date__lt=rules.today())
+    ).select_related("meeting__board")
     return render(request, "reminders/round_list.html", {"coming": coming, "past": past})
 
 
@@ -72,7 +72,9 @@ def round_list(request):
 @login_required
 def round_start(request, meeting_pk: int):
     _require_plan_admin(request.user)
-    meeting = get_object_or_404(Meeting.objects.select_related("board", "strategy"), pk=meeting_pk)
+    meeting = get_in_areas_or_404(
+        request.user, Meeting.objects.select_related("board", "strategy"), pk=meeting_pk
+    )
     if hasattr(meeting, "update_round"):
         return redirect("reminders:round_detail", meeting.update_round.pk)
     plan_actions = list(
@@ -108,8 +110,9 @@ def round_start(request, meeting_pk: int):
     return render(request, "reminders/round_start.html", {"meeting": meeting, "form": form})
 
 
-def _round(pk: int) -> UpdateRound:
-    return get_object_or_404(
+def _round(request, pk: int) -> UpdateRound:
+    return get_in_areas_or_404(
+        request.user,
         UpdateRound.objects.select_related(
             "meeting__board__area", "meeting__strategy", "started_by"
         ),
@@ -121,7 +124,7 @@ def _round(pk: int) -> UpdateRound:
 @login_required
 def round_detail(request, pk: int):
     _require_plan_admin(request.user)
-    update_round = _round(pk)
+    update_round = _round(request, pk)
     return render(
         request,
         "reminders/round_detail.html",
@@ -136,7 +139,7 @@ def round_detail(request, pk: int):
 @require_POST
 @login_required
 def round_chase(request, pk: int):
-    update_round = _round(pk)
+    update_round = _round(request, pk)
     outcomes = services.round_chase(update_round=update_round, user=request.user)
     if outcomes:
         messages.success(request, "Chased the owners not yet updated. " + _sent_message(outcomes))

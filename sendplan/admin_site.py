@@ -1,11 +1,20 @@
-"""The admin site every model admin is registered on, with the rules no admin may forget."""
+"""The admin site every model admin is registered on, with the rules no admin may forget.
+
+Every model with an ``area_path`` is registered with its admin scoped to the user's local
+areas (sendplan/roles.py): lists, counts, exports, filters, choices, autocomplete,
+change, delete and history pages. Another area's object answers 404.
+"""
 
 from functools import wraps
 
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.db.models.base import ModelBase
+from django.http import Http404
 from django.urls import reverse
 
 from sendplan import roles
@@ -23,6 +32,16 @@ class SendplanAdminSite(admin.AdminSite):
         # pages' own checks, such as reviewing only at one's own boards' meetings.
         user = request.user
         return super().has_permission(request) and (user.is_superuser or roles.can_edit_plan(user))
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            model_admin = admin_class or admin.ModelAdmin
+            if hasattr(model, "area_path") and not issubclass(model_admin, AreaScopedAdmin):
+                model_admin = _scoped(model_admin)
+            super().register(model, model_admin, **options)
 
     def admin_view(self, view, cacheable=False):
         # django-simple-history's per-version page saves whatever is posted to it (its
@@ -48,3 +67,106 @@ def _read_only(view):
         return view(request, *args, **kwargs)
 
     return refuse_writes
+
+
+def _scoped_choices(formfield, db_field, request):
+    """A choice of related records narrowed to the user's areas (or colleagues, for users)."""
+    if formfield is None or not hasattr(formfield, "queryset"):
+        return formfield
+    related = db_field.related_model
+    if hasattr(related, "area_path"):
+        formfield.queryset = roles.within_areas(request.user, formfield.queryset)
+    elif related is get_user_model():
+        formfield.queryset = roles.colleagues(request.user, formfield.queryset)
+    return formfield
+
+
+class AreaScopedFields:
+    """Related-record choices (selects, autocompletes) of the user's areas only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _scoped_choices(formfield, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _scoped_choices(formfield, db_field, request)
+
+
+class AreaScopedInline(AreaScopedFields):
+    def get_queryset(self, request):
+        return roles.within_areas(request.user, super().get_queryset(request))
+
+
+class AreaScopedAdmin(AreaScopedFields):
+    """An admin of a scoped model that shows and changes only the user's areas' rows."""
+
+    def get_queryset(self, request):
+        return roles.within_areas(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's admin redirects to its index when the object is missing; another
+        # area's object is missing here, and says so plainly.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} here.")
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_in_areas_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_in_areas_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_in_areas_or_404(self, request, object_id) -> None:
+        # simple-history shows a deleted object's history from its last version, whoever
+        # asks: a deleted object's history is shown only where the object lay.
+        lookup = {self.opts.pk.attname: unquote(object_id)}
+        try:
+            if self.get_queryset(request).filter(**lookup).exists():
+                return
+            manager = getattr(self.opts, "simple_history_manager_attribute", None)
+            history = getattr(self.model, manager) if manager else None
+            latest = history.filter(**lookup).order_by("-history_date").first() if history else None
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        if latest is None or not roles.lay_in_areas(request.user, latest.instance):
+            raise Http404(f"No {self.opts.verbose_name} here.")
+
+
+def _scoped(model_admin):
+    inlines = [
+        inline if issubclass(inline, AreaScopedInline) else _scoped_inline(inline)
+        for inline in model_admin.inlines
+    ]
+    return type(model_admin.__name__, (AreaScopedAdmin, model_admin), {"inlines": inlines})
+
+
+def _scoped_inline(inline):
+    return type(inline.__name__, (AreaScopedInline, inline), {})
+
+
+class AreaScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter by a related record offers only the user's areas' records."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        if hasattr(related, "area_path"):
+            scoped = roles.within_areas(request.user, related._default_manager.all())
+        elif related is get_user_model():
+            scoped = roles.colleagues(request.user, related._default_manager.all())
+        else:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to=Q(pk__in=scoped.values("pk")),
+        )
+
+
+admin.FieldListFilter.register(
+    lambda field: field.remote_field, AreaScopedRelatedFilter, take_priority=True
+)

@@ -1,13 +1,18 @@
-"""The three roles and what each may do: the one place pages, admin and services ask.
+"""The three roles, what each may do, and where: the one place pages, admin and services ask.
 
 Roles are Django groups holding permissions, so an administrator can see and adjust them
 in the admin; the checks below ask for permissions, never for group names.
+
+Every role acts only in the user's local areas (their area memberships); a superuser, the
+service administrator, acts in every area. Each scoped model names its way to its area in
+`area_path` ("priority__strategy__area"), so one filter here scopes any of them.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 OFFICER = "Officer"
 BOARD_MEMBER = "Board member"
@@ -28,7 +33,7 @@ _VIEW_ALL = [
 _EDIT_PLAN = [
     f"{app}.{verb}_{model}"
     for app, models in {
-        "priorities": ["localarea", "strategy", "priority"],
+        "priorities": ["strategy", "priority", "areamembership"],
         "actions": ["owner", "ownerholder", "action", "actionowner", "milestone", "progressupdate"],
         "governance": ["board", "boardmembership", "meeting", "review", "decision", "engagement"],
         "measures": [
@@ -66,7 +71,9 @@ ROLE_PERMISSIONS = {
         "measures.enter_own_values",
         "governance.add_review",
         "public_pages.publish_public_text",
-        # Plan admins manage who holds which role.
+        # Plan admins manage who holds which role, in their own areas; only the service
+        # administrator (superuser) adds and renames areas.
+        "priorities.view_localarea",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
@@ -81,7 +88,7 @@ ROLE_PERMISSIONS = {
 
 
 def ensure_role_groups() -> None:
-    """Create the role groups with their permissions; safe to run again."""
+    """Create the role groups with exactly their permissions; safe to run again."""
     for group_name, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         permissions = []
@@ -90,7 +97,106 @@ def ensure_role_groups() -> None:
             permissions.extend(
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.add(*permissions)
+        # Exactly these: a permission taken from a role here is taken from its holders.
+        group.permissions.set(permissions)
+
+
+def _area_lookup(model) -> str:
+    path = model.area_path
+    return f"{path}__memberships__user" if path else "memberships__user"
+
+
+def acts_everywhere(user) -> bool:
+    """The service administrator (a superuser) acts in every local area."""
+    return user.is_active and user.is_superuser
+
+
+def within_areas(user, queryset):
+    """The rows of a scoped model's queryset that lie in the user's local areas.
+
+    A join to the user's memberships, not a list of area ids: no extra query, and one
+    row per object (a user belongs to an area at most once).
+    """
+    if acts_everywhere(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(**{_area_lookup(queryset.model): user})
+
+
+def in_areas(user, obj) -> bool:
+    """Whether a scoped object lies in one of the user's local areas."""
+    if acts_everywhere(user):
+        return True
+    manager = type(obj)._default_manager
+    return within_areas(user, manager.filter(pk=obj.pk)).exists()
+
+
+def lay_in_areas(user, instance) -> bool:
+    """Whether a deleted object lay in the user's areas, judged by the record it pointed to
+    on its way to its area (a deleted action by its priority); for its history pages."""
+    if acts_everywhere(user):
+        return True
+    if not instance.area_path:
+        return False
+    try:
+        parent = getattr(instance, instance.area_path.split("__")[0])
+    except ObjectDoesNotExist:
+        return False
+    return parent is not None and in_areas(user, parent)
+
+
+def colleagues(user, users):
+    """The users who share a local area with ``user``: every user, for the service
+    administrator. For choosing board members, owners' holders and the like."""
+    if acts_everywhere(user):
+        return users
+    return users.filter(area_memberships__area__memberships__user=user).distinct()
+
+
+def get_in_areas_or_404(user, queryset, **lookup):
+    """The object, if it lies in the user's areas: another area's answers 404, as if absent.
+
+    ``queryset`` may be a model, as for Django's get_object_or_404.
+    """
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        return within_areas(user, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.verbose_name} here.") from None
+
+
+def _anchors(obj) -> list:
+    """What says where an object lies: its stored row, and the saved record it now points
+    to on its way to its area (a new action's priority, or the one an action moves to)."""
+
+    def stored(record) -> bool:
+        return record.pk is not None and not record._state.adding
+
+    anchors = [obj] if stored(obj) else []
+    parent = obj
+    for step in obj.area_path.split("__") if obj.area_path else []:
+        parent = getattr(parent, step, None)
+        if parent is None or stored(parent):
+            break
+    if parent is not None and parent is not obj and stored(parent):
+        anchors.append(parent)
+    return anchors
+
+
+def require_in_areas(user, *objects) -> None:
+    """The services' check that what they touch, new, changed or moved, lies in the user's
+    local areas."""
+    # None is an operator's command run on the server, which may do anything.
+    if user is None or acts_everywhere(user):
+        return
+    for obj in objects:
+        if obj is None:
+            continue
+        anchors = _anchors(obj)
+        if not anchors or not all(in_areas(user, anchor) for anchor in anchors):
+            raise PermissionDenied("That belongs to another local area.")
 
 
 def can_edit_plan(user) -> bool:
@@ -99,7 +205,7 @@ def can_edit_plan(user) -> bool:
 
 
 def can_update_action(user, action) -> bool:
-    if not user.is_authenticated:
+    if not (user.is_authenticated and in_areas(user, action)):
         return False
     if can_edit_plan(user):
         return True
@@ -124,7 +230,7 @@ def can_manage_governance(user) -> bool:
 
 def can_review_at(user, meeting) -> bool:
     """Plan admins record any board's reviews; board members only those of their own boards."""
-    if not can_review(user):
+    if not (can_review(user) and in_areas(user, meeting)):
         return False
     return can_manage_governance(user) or meeting.board.members.filter(pk=user.pk).exists()
 
@@ -141,7 +247,7 @@ def can_update_own_actions(user) -> bool:
 
 def can_enter_values(user, measure) -> bool:
     """Holders of a measure's owner role enter its values; plan admins enter any measure's."""
-    if not user.is_authenticated:
+    if not (user.is_authenticated and in_areas(user, measure)):
         return False
     if can_edit_plan(user):
         return True
@@ -181,6 +287,8 @@ def can_draft_public_text(user, *, action=None, priority=None) -> bool:
     they hold, or for a priority with such an action."""
     if not (user.is_authenticated and user.is_active):
         return False
+    if not in_areas(user, action if action is not None else priority):
+        return False
     if can_edit_plan(user) or can_publish_public_text(user):
         return True
     if not user.has_perm("actions.update_own_action"):
@@ -193,6 +301,11 @@ def can_draft_public_text(user, *, action=None, priority=None) -> bool:
 # --- end public pages and co-production ---
 
 
+def can_manage_people(user) -> bool:
+    """Plan admins give people their roles and local areas (their own areas only)."""
+    return user.is_active and user.has_perm("auth.change_user")
+
+
 def role_names(user) -> list[str]:
     """The user's roles, to show who they are signed in as; never use this for a check."""
     names = set(user.groups.values_list("name", flat=True))
@@ -200,16 +313,15 @@ def role_names(user) -> list[str]:
 
 
 def plan_admins_for_area(area):
-    """The active users who answer for an area's plan, to whom escalations go.
+    """The area's own active plan admins, who answer for its plan: escalations go to them.
 
-    Users do not belong to areas yet: until they do, this is every active user with the
-    plan-admin permission, whatever the area; it narrows to the area's own admins here.
+    A service administrator (superuser) is one of them only if a member of the area.
     """
     permission = Q(content_type__app_label="actions", codename="change_action")
     granted = Permission.objects.filter(permission)
     return (
         get_user_model()
-        .objects.filter(is_active=True)
+        .objects.filter(is_active=True, area_memberships__area=area)
         .filter(
             Q(is_superuser=True)
             | Q(groups__permissions__in=granted)
@@ -226,13 +338,15 @@ def _require(user, allowed, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def require_plan_editor(user) -> None:
-    """The plan's services' check."""
+def require_plan_editor(user, *objects) -> None:
+    """The plan's services' check: a plan admin, of the areas of the objects changed."""
     _require(user, can_edit_plan, "Only plan administrators can change the plan.")
+    require_in_areas(user, *objects)
 
 
-def require_governance_manager(user) -> None:
-    """The governance services' check."""
+def require_governance_manager(user, *objects) -> None:
+    """The governance services' check: a plan admin, of the areas of the objects changed."""
     _require(
         user, can_manage_governance, "Only plan administrators can change meetings and decisions."
     )
+    require_in_areas(user, *objects)

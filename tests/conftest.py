@@ -6,7 +6,7 @@ from django.core.cache import caches
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_update_progress
-from priorities.models import LocalArea, Priority, Strategy
+from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 from sendplan import roles
 
 
@@ -16,9 +16,13 @@ def _fresh_public_cache():
     caches["public"].clear()
 
 
-def make_user(username: str, group: str) -> User:
+def make_user(username: str, group: str, *areas: LocalArea) -> User:
+    """A user with a role, working in these local areas (a role acts only in its areas):
+    by default every area there is yet, as most tests have one."""
     user = User.objects.create_user(username, password="pw", first_name=username.title())
     user.groups.add(Group.objects.get(name=group))
+    for area in areas or LocalArea.objects.all():
+        AreaMembership.objects.create(area=area, user=user)
     return user
 
 
@@ -64,19 +68,19 @@ def action(priority, owner):
 
 @pytest.fixture
 def officer(owner):
-    user = make_user("olivia", roles.OFFICER)
+    user = make_user("olivia", roles.OFFICER, owner.area)
     OwnerHolder.objects.create(owner=owner, user=user)
     return user
 
 
 @pytest.fixture
-def board_member(db):
-    return make_user("bola", roles.BOARD_MEMBER)
+def board_member(area):
+    return make_user("bola", roles.BOARD_MEMBER, area)
 
 
 @pytest.fixture
-def plan_admin(db):
-    user = make_user("pat", roles.PLAN_ADMIN)
+def plan_admin(area):
+    user = make_user("pat", roles.PLAN_ADMIN, area)
     user.is_staff = True
     user.save()
     return user

@@ -11,8 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: each app may import those before it, never those after it.
 LAYERS = [
-    "accounts",
     "priorities",
+    "accounts",
     "actions",
     "measures",
     "governance",

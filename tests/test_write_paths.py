@@ -6,7 +6,8 @@ fails test_every_url_is_checked until it is given a payload or listed in NOT_WRI
 Each POST runs in a transaction rolled back afterwards; a write is any new or removed row
 in any table (every change writes a history row), sessions and sign-in attempts aside.
 For the plan admin, every endpoint their role may write through must really write: the
-payloads are good enough to write wherever the role check let them through.
+payloads are good enough to write wherever the role check let them through. Every object
+posted to is Medway's: Kent's plan admin writes nothing through any of them.
 """
 
 import datetime
@@ -39,7 +40,7 @@ from governance.models import (
 from governance.services import round_default_deadline, round_start
 from measures.models import Measure
 from priorities.choices import StrategyStage
-from priorities.models import LocalArea, Priority, Strategy
+from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 from public_pages.models import MeasurePublication, PriorityPublication
 from reminders.models import SentReminder
 from reminders.services import round_requests_send
@@ -49,7 +50,16 @@ from tests.seed import SEED
 # An action of a live plan that no reminder or round names: archived plans refuse every
 # change, and the reminders' log is not the plan admin's to delete.
 SPARE_ACTION = "9.98"
-PERSONAS = ["anonymous", "no role", "officer", "board member", "staff board member", "plan admin"]
+OTHER_AREA = "another area's plan admin"
+PERSONAS = [
+    "anonymous",
+    "no role",
+    "officer",
+    "board member",
+    "staff board member",
+    "plan admin",
+    OTHER_AREA,
+]
 
 # URLs that write nothing a role could misuse, whatever is posted (checked all the same).
 NOT_WRITES = {
@@ -113,18 +123,23 @@ ADD_OVERRIDES = {
     "governance.Decision": {"number": "999/2026"},
     # One publication per strategy, priority, action and measure: one with none yet.
     "public_pages.StrategyPublication": {
-        "strategy": lambda: str(Strategy.objects.filter(publication=None).first().pk)
+        "strategy": lambda: str(
+            Strategy.objects.filter(publication=None, area__name="Medway").first().pk
+        )
     },
     "public_pages.PriorityPublication": {
-        "priority": lambda: str(Priority.objects.filter(publication=None).first().pk)
+        "priority": lambda: str(
+            Priority.objects.filter(publication=None, strategy__area__name="Medway").first().pk
+        )
     },
     "public_pages.ActionPublication": {
         "action": lambda: str(Action.objects.get(reference=SPARE_ACTION).pk)
     },
     "public_pages.MeasurePublication": {"measure": lambda: str(spare_measure().pk)},
     # One row per area: an area with none yet.
+    # One row per area: an area with none yet, which Medway's plan admin also works in.
     "measures.AreaComparators": {
-        "area": lambda: str(LocalArea.objects.get_or_create(name="Comparatorshire")[0].pk)
+        "area": lambda: str(LocalArea.objects.get(name="Comparatorshire").pk)
     },
 }
 
@@ -176,10 +191,14 @@ def world(db, tmp_path, settings):
         "officer": User.objects.get(username="officer"),
         "board member": User.objects.get(username="board"),
         "plan admin": User.objects.get(username="planadmin"),
+        OTHER_AREA: User.objects.get(username="kentadmin"),
         "no role": User.objects.create_user("norole", password="pw"),
     }
     staff_board = User.objects.create_user("staffboard", password="pw", is_staff=True)
     staff_board.groups.add(Group.objects.get(name=roles.BOARD_MEMBER))
+    AreaMembership.objects.create(area=LocalArea.objects.get(name="Medway"), user=staff_board)
+    comparatorshire = LocalArea.objects.create(name="Comparatorshire")
+    AreaMembership.objects.create(area=comparatorshire, user=people["plan admin"])
     for membership in BoardMembership.objects.filter(user=people["board member"]):
         BoardMembership.objects.create(board=membership.board, user=staff_board, role="Member")
     people["staff board member"] = staff_board
@@ -200,7 +219,11 @@ def world(db, tmp_path, settings):
     live = Priority.objects.exclude(strategy__stage=StrategyStage.ARCHIVED).order_by("pk")[0]
     spare = Action(priority=live, reference=SPARE_ACTION, text="Spare, for the admin's checks.")
     action_save(action=spare, user=people["plan admin"])
-    seen = {"username": "someone", "ip_address": "10.0.0.9", "user_agent": "test"}
+    # Failed sign-ins of a Medway colleague, which Medway's plan admin may lift (one who
+    # never signs in here: a sign-in clears their attempts).
+    locked = User.objects.create_user("locked", password="pw")
+    AreaMembership.objects.create(area=LocalArea.objects.get(name="Medway"), user=locked)
+    seen = {"username": "locked", "ip_address": "10.0.0.9", "user_agent": "test"}
     AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen, locked_out=False)
@@ -220,9 +243,11 @@ def admin_endpoints(world) -> list[Endpoint]:
             obj = Group.objects.get(name=roles.OFFICER)
         elif model is Action:
             obj = Action.objects.get(reference=SPARE_ACTION)
+        elif hasattr(model, "area_path"):
+            obj = roles.within_areas(plan_admin, model.objects.order_by("pk")).first()
         else:
             obj = model.objects.order_by("pk").first()
-        assert obj is not None, f"the test's world has no {opts.label}: add one"
+        assert obj is not None, f"the test's world has no Medway {opts.label}: add one"
 
         def may(verb, model_admin=model_admin, obj=obj):
             """What the model admin itself allows the user (its role's permissions or less)."""
@@ -238,17 +263,21 @@ def admin_endpoints(world) -> list[Endpoint]:
 
         change = form_data(model_admin, obj, root)
         add = form_data(model_admin, obj, root, change=False)
+        adders = may("add")
         if model is User:
             add = {
                 "username": "newcomer",
                 "password1": "A-long-pass-1",
                 "password2": "A-long-pass-1",
+                # The areas inline, left empty: the new account has no area yet.
+                "area_memberships-TOTAL_FORMS": "0",
+                "area_memberships-INITIAL_FORMS": "0",
             }
             change = form_data(model_admin, obj, plan_admin)
+            # A new account belongs to no area until it is given one: any plan admin adds it.
+            adders |= {OTHER_AREA}
         found += [
-            Endpoint(
-                f"{opts.label} add", f"{prefix}_add", reverse(f"{prefix}_add"), add, may("add")
-            ),
+            Endpoint(f"{opts.label} add", f"{prefix}_add", reverse(f"{prefix}_add"), add, adders),
             Endpoint(
                 f"{opts.label} change",
                 f"{prefix}_change",
@@ -292,7 +321,7 @@ def admin_endpoints(world) -> list[Endpoint]:
         .order_by("pk")
         .first()
     )
-    strategy = Strategy.objects.order_by("pk").first()
+    strategy = Strategy.objects.filter(area__name="Medway").order_by("pk").first()
     other = world["officer"]
     found += [
         Endpoint(
@@ -366,7 +395,7 @@ def values_import_endpoints() -> list[Endpoint]:
 
 def import_endpoints() -> list[Endpoint]:
     url = reverse("admin:priorities_strategy_import_plan")
-    fields = {"area": "Testshire", "strategy": "Testshire SEND Strategy"}
+    fields = {"area": "Medway", "strategy": "Medway SEND Strategy 2026-29"}
     preview = Client()
     preview.force_login(User.objects.get(username="planadmin"))
     response = preview.post(
@@ -496,7 +525,10 @@ def page_endpoints(world) -> list[Endpoint]:
         Endpoint(
             "decision",
             "governance:decision_detail",
-            reverse("governance:decision_detail", args=[Decision.objects.first().pk]),
+            reverse(
+                "governance:decision_detail",
+                args=[Decision.objects.filter(area__name="Medway").first().pk],
+            ),
         ),
     ]
     for name in sorted(NOT_WRITES | OWN_ACCOUNT):

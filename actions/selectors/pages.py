@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Wh
 
 from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
+from sendplan.roles import within_areas
 
 from .. import rules
 from ..choices import RAG_NOT_RATED, Rag, Status
@@ -62,7 +63,7 @@ class MyActions:
 def _mine(user):
     """The actions of the owner roles the user holds, in plans not archived."""
     held = ActionOwner.objects.filter(owner__holdings__user=user).values("action_id")
-    return Action.objects.filter(pk__in=held).exclude(
+    return within_areas(user, Action.objects.filter(pk__in=held)).exclude(
         priority__strategy__stage=StrategyStage.ARCHIVED
     )
 
@@ -124,10 +125,10 @@ def my_actions(
     )
 
 
-def action_for_page(pk: int) -> Action:
-    """An action with what its page shows; raises Action.DoesNotExist."""
+def action_for_page(pk: int, user) -> Action:
+    """An action of the user's areas with what its page shows; raises Action.DoesNotExist."""
     return (
-        Action.objects.select_related("priority__strategy__area")
+        within_areas(user, Action.objects.select_related("priority__strategy__area"))
         .prefetch_related(
             _OWNERSHIPS,
             "milestones",
@@ -137,21 +138,21 @@ def action_for_page(pk: int) -> Action:
     )
 
 
-def action_for_update(pk: int) -> Action:
-    """An action with what its update form shows beside the form: its plan, owners,
-    milestones and newest note. Three queries; raises Action.DoesNotExist."""
+def action_for_update(pk: int, user) -> Action:
+    """An action of the user's areas with what its update form shows beside the form: its
+    plan, owners, milestones and newest note. Three queries; raises Action.DoesNotExist."""
     return (
-        _with_last_update(Action.objects.filter(pk=pk))
+        _with_last_update(within_areas(user, Action.objects.filter(pk=pk)))
         .select_related("priority__strategy__area")
         .prefetch_related(_OWNERSHIPS, "milestones")
         .get()
     )
 
 
-def strategies_with_counts():
-    """Every strategy with its number of actions, one query."""
+def strategies_with_counts(user):
+    """The strategies of the user's areas with their numbers of actions, one query."""
     return (
-        Strategy.objects.select_related("area")
+        within_areas(user, Strategy.objects.select_related("area"))
         .annotate(action_count=Count("priorities__actions"))
         .order_by("area__name", "-start_year", "title")
     )

@@ -198,7 +198,7 @@ def _stored_locked_like(action: Action) -> Action:
 @transaction.atomic
 def action_save(*, action: Action, user, reason: str = "") -> bool:
     """Create or change an action as a plan administrator; returns whether anything was saved."""
-    require_plan_editor(user)
+    require_plan_editor(user, action)
     old = _stored_locked(action.pk) if action.pk else None
     if action_prepare(old=old, action=action, reason=reason) is None:
         return False
@@ -280,7 +280,7 @@ def action_bulk_update(
 @transaction.atomic
 def action_delete(*, action: Action, user, reason: str = "") -> None:
     """Delete an action; its history rows stay, so what it was remains on record."""
-    require_plan_editor(user)
+    require_plan_editor(user, action)
     delete_with_history(*action.ownerships.all(), action, user=user, reason=reason)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sendplan.audit import delete_with_history, save_with_history
-from sendplan.roles import require_plan_editor
+from sendplan.roles import in_areas, require_plan_editor
 
 from ..models import Action, ActionOwner, Owner, OwnerHolder, normalise_name
 from ..owners import OwnerDirectory, known_role_for
@@ -20,7 +20,7 @@ def owner_save(
 
     ``directory`` is the area's owners when the caller has them loaded, as an import does.
     """
-    require_plan_editor(user)
+    require_plan_editor(user, owner)
     return _owner_write(owner=owner, user=user, reason=reason, directory=directory)
 
 
@@ -49,7 +49,11 @@ def owner_find_or_create(
     *, directory: OwnerDirectory, name: str, user, reason: str
 ) -> tuple[Owner, bool]:
     """The owner a "By whom" name means, creating it (as the known role, if it is one)."""
-    require_plan_editor(user)
+    owner = directory.find(name)
+    if owner is not None:
+        # Only finding: no query, and nothing a role or area check would guard.
+        return owner, False
+    require_plan_editor(user, directory.area)
     return find_or_create_checked(directory=directory, name=name, user=user, reason=reason)
 
 
@@ -71,7 +75,11 @@ def find_or_create_checked(
 
 @transaction.atomic
 def owner_holder_add(*, owner: Owner, holder, user, reason: str = "") -> OwnerHolder:
-    require_plan_editor(user)
+    require_plan_editor(user, owner)
+    if not in_areas(holder, owner):
+        raise ValidationError(
+            {"user": f"{holder} does not work in {owner.area}: give them the area first."}
+        )
     holding = OwnerHolder.objects.filter(owner=owner, user=holder).first()
     if holding is None:
         holding = OwnerHolder(owner=owner, user=holder)
@@ -82,7 +90,7 @@ def owner_holder_add(*, owner: Owner, holder, user, reason: str = "") -> OwnerHo
 @transaction.atomic
 def action_set_owners(*, action: Action, owners: list[Owner], user, reason: str = "") -> bool:
     """Make the action's owners exactly these, in this order; returns whether any changed."""
-    require_plan_editor(user)
+    require_plan_editor(user, action, *owners)
     deleted, saved = ownership_changes(
         action=action, existing=list(action.ownerships.all()), owners=owners
     )
@@ -122,7 +130,7 @@ def owner_merge(*, source: Owner, target: Owner, user, reason: str) -> Owner:
     it, and the source is deleted. Every row moved, dropped or changed has a history row
     with the user and the reason.
     """
-    require_plan_editor(user)
+    require_plan_editor(user, source, target)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for merging these owners."})

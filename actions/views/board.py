@@ -6,30 +6,33 @@ The action list's CSV download is the plan file's (planfile/views.py).
 from datetime import datetime, time
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from priorities.models import Strategy
+from sendplan.roles import get_in_areas_or_404
 
 from ..forms import ActionFilterForm, SinceForm, StaleDaysForm
 from ..selectors import history, pages
 from .access import plan_reader_required
 
 
-def _strategy(pk: int) -> Strategy:
-    return get_object_or_404(Strategy.objects.select_related("area"), pk=pk)
+def _strategy(request, pk: int) -> Strategy:
+    return get_in_areas_or_404(request.user, Strategy.objects.select_related("area"), pk=pk)
 
 
 @plan_reader_required
 def strategy_list(request):
     return render(
-        request, "actions/strategy_list.html", {"strategies": pages.strategies_with_counts()}
+        request,
+        "actions/strategy_list.html",
+        {"strategies": pages.strategies_with_counts(request.user)},
     )
 
 
 @plan_reader_required
 def dashboard(request, pk: int):
-    strategy = _strategy(pk)
+    strategy = _strategy(request, pk)
     today = timezone.localdate()
     stale_form = StaleDaysForm(
         request.GET if "stale_days" in request.GET else None,
@@ -60,7 +63,7 @@ def dashboard(request, pk: int):
 
 @plan_reader_required
 def changes_since(request, pk: int):
-    strategy = _strategy(pk)
+    strategy = _strategy(request, pk)
     form = SinceForm(
         request.GET if "since" in request.GET else None,
         initial={"since": SinceForm.default_since()},
@@ -82,7 +85,7 @@ def changes_since(request, pk: int):
 
 @plan_reader_required
 def action_list(request, pk: int):
-    strategy = _strategy(pk)
+    strategy = _strategy(request, pk)
     form = ActionFilterForm(request.GET, strategy=strategy)
     actions = None
     if form.is_valid():

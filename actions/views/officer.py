@@ -38,7 +38,7 @@ def home(request):
 @plan_reader_required
 def action_detail(request, pk: int):
     try:
-        action = pages.action_for_page(pk)
+        action = pages.action_for_page(pk, request.user)
     except Action.DoesNotExist as missing:
         raise Http404("No such action.") from missing
     return render(
@@ -55,7 +55,7 @@ def action_detail(request, pk: int):
 @plan_reader_required
 def action_update(request, pk: int):
     try:
-        action = pages.action_for_update(pk)
+        action = pages.action_for_update(pk, request.user)
     except Action.DoesNotExist as missing:
         raise Http404("No such action.") from missing
     if not roles.can_update_action(request.user, action):
@@ -74,7 +74,7 @@ def action_update(request, pk: int):
             try:
                 saved = _save_update(request, action, data)
             except ActionChangedMeanwhile as changed:
-                action = pages.action_for_update(pk)
+                action = pages.action_for_update(pk, request.user)
                 context["action"] = action
                 context["changed_meanwhile"] = history.changes_made_meanwhile(
                     action, changed.changes

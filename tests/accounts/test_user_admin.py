@@ -22,8 +22,30 @@ def posted_user(user, **extra):
         "groups": [str(group.pk) for group in user.groups.all()],
         "date_joined_0": "2026-01-01",
         "date_joined_1": "09:00:00",
+        **area_rows(user),
     }
     return {**data, **extra}
+
+
+def area_rows(user, *added) -> dict:
+    """The user's local areas as the page's inline posts them, and areas to add."""
+    prefix = "area_memberships"
+    rows = {}
+    memberships = list(user.area_memberships.all())
+    for number, membership in enumerate(memberships):
+        rows[f"{prefix}-{number}-id"] = str(membership.pk)
+        rows[f"{prefix}-{number}-area"] = str(membership.area_id)
+        rows[f"{prefix}-{number}-user"] = str(user.pk)
+    for number, area in enumerate(added, start=len(memberships)):
+        rows[f"{prefix}-{number}-area"] = str(area.pk)
+        rows[f"{prefix}-{number}-user"] = str(user.pk)
+    return {
+        **rows,
+        f"{prefix}-TOTAL_FORMS": str(len(memberships) + len(added)),
+        f"{prefix}-INITIAL_FORMS": str(len(memberships)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from actions.services.actions import action_delete, action_save
 from governance import services
 from governance.models import BoardMembership, Decision, Review
 from governance.services import FollowUp
-from priorities.models import LocalArea, Priority, Strategy
+from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 
 DUE = datetime.date(2027, 3, 31)
 
@@ -160,6 +160,7 @@ def test_decision_numbers_are_unique_within_an_area_but_may_be_blank(area, plan_
     with pytest.raises(ValidationError):
         save("115/2022")
     kent = LocalArea.objects.create(name="Kent")
+    AreaMembership.objects.create(area=kent, user=plan_admin)
     decision = Decision(area=kent, number="115/2022", title="T", decision_maker="Cabinet")
     decision.decision = "Made."
     services.decision_save(decision=decision, user=plan_admin)
@@ -167,6 +168,7 @@ def test_decision_numbers_are_unique_within_an_area_but_may_be_blank(area, plan_
 
 def test_board_membership_changes_are_recorded(board, plan_admin):
     member = User.objects.create_user("chair")
+    AreaMembership.objects.create(area=board.area, user=member)
     services.board_member_add(board=board, member=member, user=plan_admin, role="Chair")
     services.board_member_remove(board=board, member=member, user=plan_admin, reason="Left")
     rows = BoardMembership.history.filter(user=member).order_by("history_id")

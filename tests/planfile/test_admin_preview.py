@@ -49,7 +49,7 @@ def test_every_seed_action_shows_its_owners_as_split_and_its_due_date(admin_clie
 
 
 def test_a_new_owner_like_an_existing_one_is_warned_about(admin_client, plan_admin):
-    area = LocalArea.objects.create(name=AREA)
+    area = LocalArea.objects.get(name=AREA)
     Owner.objects.create(area=area, name="Head of 0-25 Integrated Service")
     plan = (
         "No\tPriority\tActions\tBy whom\tBy When\n"

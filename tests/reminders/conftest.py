@@ -38,7 +38,7 @@ def add_action(priority, reference, owners, *, due=None, created=-1, status="in_
 
 @pytest.fixture
 def officer(owner):
-    user = make_user("olivia", roles.OFFICER)
+    user = make_user("olivia", roles.OFFICER, owner.area)
     user.email = "olivia@example.org"
     user.save()
     OwnerHolder.objects.create(owner=owner, user=user)
@@ -46,8 +46,8 @@ def officer(owner):
 
 
 @pytest.fixture
-def plan_admin(db):
-    user = make_user("pat", roles.PLAN_ADMIN)
+def plan_admin(area):
+    user = make_user("pat", roles.PLAN_ADMIN, area)
     user.is_staff = True
     user.email = "pat@example.org"
     user.save()

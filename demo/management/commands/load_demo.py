@@ -22,8 +22,8 @@ from governance.models import Board
 from measures.demo import load_measures_demo
 from planfile.importer import plan_import
 from priorities.choices import StrategyStage
-from priorities.models import LocalArea, Strategy
-from priorities.services import area_get_or_create
+from priorities.models import AreaMembership, LocalArea, Strategy
+from priorities.services import area_get_or_create, area_membership_save
 from public_pages.demo import load_public_demo
 from reminders.demo import load_reminders_demo
 from sendplan import roles
@@ -39,17 +39,19 @@ STRATEGIES = [
     ("Kent", "SEND Strategy 2021-2024", 2021, 2024, StrategyStage.APPROVED),
 ]
 
-# username, full name, role, password, owner roles held (Medway)
+# username, full name, role, password, local area, owner roles held there
 DEMO_USERS = [
     (
         "officer",
         "Olive Officer",
         roles.OFFICER,
         "officer-demo-pass",
+        "Medway",
         ["Head of 0-25 Integrated Service", "Designated Clinical Officer"],
     ),
-    ("board", "Bina Board", roles.BOARD_MEMBER, "board-demo-pass", []),
-    ("planadmin", "Paul Planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass", []),
+    ("board", "Bina Board", roles.BOARD_MEMBER, "board-demo-pass", "Medway", []),
+    ("planadmin", "Paul Planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass", "Medway", []),
+    ("kentadmin", "Kim Kentadmin", roles.PLAN_ADMIN, "kentadmin-demo-pass", "Kent", []),
 ]
 
 # Progress the officer reported, so the pages show a plan in motion.
@@ -75,10 +77,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_demo_allowed()
         roles.ensure_role_groups()
-        users = self._users()
+        # The areas are the service administrator's to add: this command, run on the server.
+        areas = {
+            name: area_get_or_create(name=name, user=None, reason="Demo data")[0]
+            for name in dict.fromkeys(area_name for area_name, *_ in STRATEGIES)
+        }
+        users = self._users(areas)
         plan_admin = users["planadmin"]
+        admin_of = {"Medway": plan_admin, "Kent": users["kentadmin"]}
         for area_name, title, start, end, stage in STRATEGIES:
-            area = self._area(area_name, plan_admin)
+            area = self._boards(areas[area_name], admin_of[area_name])
             if not Strategy.objects.filter(area=area, title=title).exists():
                 # An archived plan's actions cannot change: it is archived once filled in.
                 strategy = Strategy(
@@ -88,7 +96,7 @@ class Command(BaseCommand):
                     end_year=end,
                     stage=StrategyStage.PUBLISHED if stage == StrategyStage.ARCHIVED else stage,
                 )
-                save_with_history(strategy, user=plan_admin, reason="Demo data")
+                save_with_history(strategy, user=admin_of[area_name], reason="Demo data")
         report = plan_import(
             area_name="Medway",
             strategy_title=APPENDIX_STRATEGY,
@@ -100,7 +108,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self._officer_roles(users["officer"], plan_admin)
         self._progress(users["officer"])
-        self._archive_ended_plans(plan_admin)
+        self._archive_ended_plans(admin_of)
         load_governance_demo(
             plan_admin=plan_admin,
             board_member=users["board"],
@@ -115,12 +123,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded. Sign in at http://127.0.0.1:{port}/ as:")
         )
-        for username, full_name, role, password, _ in DEMO_USERS:
-            self.stdout.write(f"  {role:<13} {username:<10} password: {password}   ({full_name})")
+        for username, full_name, role, password, area_name, _ in DEMO_USERS:
+            self.stdout.write(
+                f"  {role:<13} {username:<10} password: {password:<20} ({full_name}, {area_name})"
+            )
 
-    def _users(self) -> dict[str, User]:
+    def _users(self, areas: dict[str, LocalArea]) -> dict[str, User]:
         users = {}
-        for username, full_name, role, password, _ in DEMO_USERS:
+        for username, full_name, role, password, area_name, _ in DEMO_USERS:
             first, last = full_name.split()
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"first_name": first, "last_name": last}
@@ -129,11 +139,15 @@ class Command(BaseCommand):
             user.is_staff = role == roles.PLAN_ADMIN
             user.save()
             user.groups.add(Group.objects.get(name=role))
+            area = areas[area_name]
+            if not AreaMembership.objects.filter(area=area, user=user).exists():
+                area_membership_save(
+                    membership=AreaMembership(area=area, user=user), user=None, reason="Demo data"
+                )
             users[username] = user
         return users
 
-    def _area(self, name: str, user) -> LocalArea:
-        area, _ = area_get_or_create(name=name, user=user, reason="Demo data")
+    def _boards(self, area: LocalArea, user) -> LocalArea:
         for kind in BoardKind:
             if not Board.objects.filter(area=area, kind=kind).exists():
                 board = Board(area=area, name=kind.label, kind=kind)
@@ -141,18 +155,20 @@ class Command(BaseCommand):
         return area
 
     def _officer_roles(self, officer, plan_admin) -> None:
-        for name in DEMO_USERS[0][4]:
+        for name in DEMO_USERS[0][5]:
             owner = Owner.objects.get(area__name="Medway", name=name)
             owner_services.owner_holder_add(
                 owner=owner, holder=officer, user=plan_admin, reason="Demo data"
             )
 
-    def _archive_ended_plans(self, plan_admin) -> None:
+    def _archive_ended_plans(self, admin_of: dict[str, User]) -> None:
         for area_name, title, _, _, stage in STRATEGIES:
             strategy = Strategy.objects.get(area__name=area_name, title=title)
             if stage == StrategyStage.ARCHIVED and strategy.stage != stage:
                 strategy.stage = stage
-                save_with_history(strategy, user=plan_admin, reason="Demo data: the plan ended")
+                save_with_history(
+                    strategy, user=admin_of[area_name], reason="Demo data: the plan ended"
+                )
 
     def _progress(self, officer) -> None:
         actions = Action.objects.filter(priority__strategy__title=APPENDIX_STRATEGY)

@@ -9,7 +9,7 @@ from actions.services.owners import (
     owner_save,
     owner_spelling_errors,
 )
-from priorities.models import LocalArea
+from priorities.models import AreaMembership, LocalArea
 from sendplan import roles
 from tests.conftest import make_user
 
@@ -100,7 +100,10 @@ def test_merging_needs_a_reason_and_an_owner_of_the_same_area(area, owner, plan_
     with pytest.raises(ValidationError) as refused:
         owner_merge(source=source, target=owner, user=plan_admin, reason=" ")
     assert refused.value.message_dict == {"reason": ["Give a reason for merging these owners."]}
-    elsewhere = Owner.objects.create(area=LocalArea.objects.create(name="Kent"), name="DCO")
+    kent = LocalArea.objects.create(name="Kent")
+    # A plan admin of both areas still cannot fold one area's owner into another's.
+    AreaMembership.objects.create(area=kent, user=plan_admin)
+    elsewhere = Owner.objects.create(area=kent, name="DCO")
     with pytest.raises(ValidationError, match="same local area"):
         owner_merge(source=source, target=elsewhere, user=plan_admin, reason="x")
     assert Owner.objects.filter(pk=source.pk).exists()
