@@ -6,12 +6,12 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from priorities.models import AreaMembership
 from priorities.services import area_membership_delete, area_membership_save
 from sendplan import roles
-from sendplan.admin_site import AreaScopedInline
+from sendplan.admin_site import AreaScopedInline, MissingIs404
 
 # What a plan admin may set on a user: who they are, whether they may sign in, their role.
 _ROLE_FIELDSETS = (
@@ -32,7 +32,7 @@ class AreaMembershipInline(AreaScopedInline, admin.TabularInline):
     verbose_name_plural = "local areas (every role acts only in these)"
 
 
-class RoleUserAdmin(UserAdmin):
+class RoleUserAdmin(MissingIs404, UserAdmin):
     """The stock user admin for superusers; for plan admins, roles only.
 
     Django's own lets anyone with auth.change_user tick is_superuser, is_staff, any group
@@ -54,9 +54,8 @@ class RoleUserAdmin(UserAdmin):
         # A plan admin who could set a superuser's password would be one. They see their
         # areas' people, and those with no area yet (new, waiting for a role and an area).
         shared = roles.colleagues(request.user, users).values("pk")
-        return users.filter(is_superuser=False).filter(
-            Q(pk__in=shared) | Q(area_memberships__isnull=True)
-        )
+        areas = AreaMembership.objects.filter(user=OuterRef("pk"))
+        return users.filter(is_superuser=False).filter(Q(pk__in=shared) | ~Exists(areas))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not AreaMembership:
@@ -86,7 +85,7 @@ admin.site.unregister(User)
 admin.site.register(User, RoleUserAdmin)
 
 
-class AreaAccessAttemptAdmin(AccessAttemptAdmin):
+class AreaAccessAttemptAdmin(MissingIs404, AccessAttemptAdmin):
     """Sign-in lockouts: a plan admin sees and lifts those of their areas' people only."""
 
     def get_queryset(self, request):

@@ -83,10 +83,15 @@ def build_area(index: int, *, now: datetime.datetime, users: dict) -> dict:
     from actions.choices import Rag, Status
     from actions.models import Action, ActionOwner, Owner, OwnerHolder, ProgressUpdate
     from governance.models import Board, BoardMembership, Meeting
-    from priorities.models import LocalArea, Priority, Strategy
+    from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 
     rng = random.Random(index)
     area = LocalArea.objects.create(name="Medway" if index == 0 else f"Area {index:03d}")
+    if index == 0:
+        # The measured users work in Medway: every page is scoped to their areas.
+        AreaMembership.objects.bulk_create(
+            AreaMembership(area=area, user=user) for user in users.values()
+        )
     strategy = Strategy.objects.create(
         area=area, title="Joint SEND Strategy 2022-25", start_year=2022, end_year=2025
     )

@@ -160,7 +160,7 @@ def setup() -> None:
     from django.test import override_settings
 
     from actions.models import Owner
-    from priorities.models import LocalArea, Strategy
+    from priorities.models import AreaMembership, LocalArea, Strategy
     from sendplan import roles
 
     # The benchmark's own leftovers need no audit trail; their history is not written.
@@ -170,6 +170,8 @@ def setup() -> None:
         LocalArea.objects.filter(name=AREA).delete()
     user, _ = User.objects.get_or_create(username=USERNAME)
     user.groups.add(Group.objects.get(name=roles.PLAN_ADMIN))
+    # A plan admin imports only into their own area, which the service administrator adds.
+    AreaMembership.objects.create(area=LocalArea.objects.create(name=AREA), user=user)
 
 
 def history_rows(reason: str) -> int:

@@ -150,8 +150,12 @@ class DecisionFilterForm(forms.Form):
     )
 
     def __init__(self, *args, areas, **kwargs):
+        """``areas``: the user's local areas, whose boards are the only ones offered."""
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "All areas"), *((a.pk, a.name) for a in areas)]
+        self.fields["delegated_by"].queryset = Board.objects.select_related("area").filter(
+            area__in=areas
+        )
 
 
 class EngagementForm(forms.ModelForm):

@@ -8,7 +8,6 @@ URL names the admin had ("admin:priorities_strategy_import_plan" and so on).
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import slugify
 from import_export.admin import ExportMixin
@@ -52,7 +51,7 @@ class StrategyWithPlanFileAdmin(StrategyAdmin):
             raise PermissionDenied
         if file_format not in PLAN_FORMATS:
             raise Http404("No such export format.")
-        strategy = get_object_or_404(Strategy.objects.select_related("area"), pk=strategy_id)
+        strategy = self.get_object(request, str(strategy_id))
         return attachment(
             export_plan(Action.objects.filter(priority__strategy=strategy), file_format),
             content_type=PLAN_FORMATS[file_format]().get_content_type(),

@@ -98,19 +98,22 @@ class AreaScopedInline(AreaScopedFields):
         return roles.within_areas(request.user, super().get_queryset(request))
 
 
-class AreaScopedAdmin(AreaScopedFields):
-    """An admin of a scoped model that shows and changes only the user's areas' rows."""
-
-    def get_queryset(self, request):
-        return roles.within_areas(request.user, super().get_queryset(request))
+class MissingIs404:
+    """Django's admin redirects to its index when an object is missing; another area's
+    object is missing here, and the admin says so plainly."""
 
     def get_object(self, request, object_id, from_field=None):
-        # Django's admin redirects to its index when the object is missing; another
-        # area's object is missing here, and says so plainly.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(f"No {self.opts.verbose_name} here.")
         return obj
+
+
+class AreaScopedAdmin(MissingIs404, AreaScopedFields):
+    """An admin of a scoped model that shows and changes only the user's areas' rows."""
+
+    def get_queryset(self, request):
+        return roles.within_areas(request.user, super().get_queryset(request))
 
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_areas_or_404(request, object_id)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
+from priorities.models import LocalArea
 from sendplan import roles
 from tests.conftest import make_user
 
@@ -27,11 +28,14 @@ def posted_user(user, **extra):
     return {**data, **extra}
 
 
-def area_rows(user, *added) -> dict:
-    """The user's local areas as the page's inline posts them, and areas to add."""
+def area_rows(user, *added, seen_by=None) -> dict:
+    """The user's local areas as the page's inline posts them (those the admin ``seen_by``
+    sees, if given), and areas to add."""
     prefix = "area_memberships"
     rows = {}
     memberships = list(user.area_memberships.all())
+    if seen_by is not None:
+        memberships = list(roles.within_areas(seen_by, user.area_memberships.all()))
     for number, membership in enumerate(memberships):
         rows[f"{prefix}-{number}-id"] = str(membership.pk)
         rows[f"{prefix}-{number}-area"] = str(membership.area_id)
@@ -124,3 +128,47 @@ def test_a_superuser_keeps_the_full_user_admin(client, db):
     client.force_login(root)
     page = client.get(change_url(colleague)).text
     assert 'name="is_superuser"' in page and 'name="user_permissions"' in page
+
+
+def test_a_plan_admin_gives_their_own_areas_and_never_another(client, plan_admin, area):
+    kent = LocalArea.objects.create(name="Kent")
+    newcomer = User.objects.create_user("newcomer", password="pw")
+    client.force_login(plan_admin)
+    page = client.get(change_url(newcomer)).text
+    assert f'<option value="{area.pk}">Medway</option>' in page
+    assert "Kent" not in page
+
+    refused = client.post(change_url(newcomer), posted_user(newcomer, **area_rows(newcomer, kent)))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.text
+    assert not newcomer.area_memberships.exists()
+
+    client.post(change_url(newcomer), posted_user(newcomer, **area_rows(newcomer, area)))
+    membership = newcomer.area_memberships.get()
+    assert membership.area == area
+    assert membership.history.get().history_user == plan_admin
+
+
+def test_a_plan_admin_leaves_a_users_other_areas_alone(client, plan_admin, area):
+    kent = LocalArea.objects.create(name="Kent")
+    shared = make_user("sam", roles.OFFICER, area, kent)
+    client.force_login(plan_admin)
+    # Only the Medway row is on the page; removing it keeps the Kent one.
+    page = client.get(change_url(shared)).text
+    assert 'name="area_memberships-INITIAL_FORMS" value="1"' in page and "Kent" not in page
+    data = posted_user(shared, **area_rows(shared, seen_by=plan_admin))
+    data["area_memberships-0-DELETE"] = "on"
+    client.post(change_url(shared), data)
+    assert list(shared.area_memberships.values_list("area__name", flat=True)) == ["Kent"]
+
+
+def test_a_plan_admin_sees_their_areas_people_and_newcomers_only(client, plan_admin, area):
+    kent = LocalArea.objects.create(name="Kent")
+    make_user("kim", roles.PLAN_ADMIN, kent)
+    make_user("mo", roles.OFFICER, area)
+    User.objects.create_user("newcomer")
+    client.force_login(plan_admin)
+    page = client.get(reverse("admin:auth_user_changelist")).text
+    assert "mo" in page and "newcomer" in page
+    assert "kim" not in page
+    kim = User.objects.get(username="kim")
+    assert client.get(change_url(kim)).status_code == 404
