@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
-from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_delete, action_save
@@ -24,7 +24,7 @@ from planfile.importer import PlanImportError, plan_import
 from priorities.models import AreaMembership, LocalArea, Strategy
 from sendplan import roles
 from tests.seed import SEED
-from tests.test_write_paths import admin_endpoints, page_endpoints, world  # noqa: F401
+from tests.test_write_paths import admin_endpoints, page_endpoints, url_names, world  # noqa: F401
 
 # The public pages show what is published, to everyone.
 # Object URLs that are not one area's: the roles themselves (groups), and an app's page of
@@ -52,22 +52,6 @@ def kent(world):  # noqa: F811
     owner = Owner.objects.create(area=area, name="Kent SEND Lead")
     OwnerHolder.objects.create(owner=owner, user=people["kentofficer"])
     return people
-
-
-def object_url_names() -> set[str]:
-    """Every URL name whose pattern takes an argument: each names some object."""
-    names = set()
-
-    def walk(patterns, namespace):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = [*namespace, pattern.namespace] if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner)
-            elif pattern.name and pattern.pattern.regex.groups:
-                names.add(":".join([*namespace, pattern.name]))
-
-    walk(get_resolver().url_patterns, [])
-    return names
 
 
 def medway_object_urls(world) -> dict[str, str]:  # noqa: F811
@@ -124,8 +108,9 @@ def test_every_object_url_of_another_area_answers_404_or_403(world, kent):  # no
 @pytest.mark.django_db
 def test_every_object_url_is_walked(world, kent):  # noqa: F811
     walked = set(medway_object_urls(world)) | SHARED
-    public = {name for name in object_url_names() if name.startswith(PUBLIC_NAMESPACE)}
-    assert object_url_names() - walked - public == set()
+    naming_objects = url_names(naming_objects=True)
+    public = {name for name in naming_objects if name.startswith(PUBLIC_NAMESPACE)}
+    assert naming_objects - walked - public == set()
 
 
 def admin_change_links(page: str) -> set[tuple[str, str, int]]:

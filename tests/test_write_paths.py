@@ -98,7 +98,8 @@ class Endpoint:
     files: dict | None = None
 
 
-def url_names() -> set[str]:
+def url_names(*, naming_objects: bool = False) -> set[str]:
+    """Every named URL; with ``naming_objects``, those whose pattern takes an argument."""
     names = set()
 
     def walk(patterns, namespace):
@@ -106,7 +107,7 @@ def url_names() -> set[str]:
             if isinstance(pattern, URLResolver):
                 inner = [*namespace, pattern.namespace] if pattern.namespace else namespace
                 walk(pattern.url_patterns, inner)
-            elif pattern.name:
+            elif pattern.name and (pattern.pattern.regex.groups or not naming_objects):
                 names.add(":".join([*namespace, pattern.name]))
 
     walk(get_resolver().url_patterns, [])
