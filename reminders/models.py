@@ -33,7 +33,8 @@ class SentReminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_received"
     )
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    # What was sent is kept: an action someone was reminded of cannot be deleted with it.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reminders")
     reason = models.CharField(max_length=30, choices=Reason.choices)
     round = models.ForeignKey(
         UpdateRound, on_delete=models.CASCADE, related_name="requests", null=True, blank=True

@@ -115,6 +115,12 @@ class AreaScopedAdmin(MissingIs404, AreaScopedFields):
     def get_queryset(self, request):
         return roles.within_areas(request.user, super().get_queryset(request))
 
+    def get_deleted_objects(self, objs, request):
+        # A record kept for the audit (PROTECT) is why nobody may delete: say that, not that
+        # the user lacks permission to delete it, which nobody has.
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return to_delete, counts, set() if protected else perms_needed, protected
+
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_areas_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from actions.models import Owner, OwnerHolder
+from actions.models import Action, Owner, OwnerHolder
 from reminders import ledger, services
 from reminders.choices import Cadence, Reason
 from reminders.models import SentReminder
@@ -283,3 +283,19 @@ def test_sent_log_is_read_only_in_the_admin(client, plan, officer, plan_admin):
     assert "olivia@example.org" in page.content.decode()
     row = SentReminder.objects.first()
     assert client.post(f"/admin/reminders/sentreminder/{row.pk}/delete/").status_code == 403
+
+
+def test_an_action_someone_was_reminded_of_is_kept_and_the_admin_says_why(
+    client, plan, officer, plan_admin
+):
+    run()
+    reminded = SentReminder.objects.first().action
+    client.force_login(plan_admin)
+    url = f"/admin/actions/action/{reminded.pk}/delete/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in page.text
+    assert "Sent reminder" in page.text and "permission" not in page.text
+    client.post(url, {"post": "yes"})
+    assert Action.objects.filter(pk=reminded.pk).exists()
+    assert SentReminder.objects.filter(action=reminded).exists()
