@@ -200,7 +200,8 @@ def require_in_areas(user, *objects) -> None:
 
 
 def can_edit_plan(user) -> bool:
-    """Plan admins edit every action, whoever owns it."""
+    """Plan admins edit every action of their areas, whoever owns it (the services check
+    the area of what they change)."""
     return user.is_active and user.has_perm("actions.change_action")
 
 
