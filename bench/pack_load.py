@@ -9,10 +9,12 @@ left it), it empties it and builds the national dataset with bench/national.py's
 150 areas, 30,000 actions, about a million action history rows. It then signs in
 Medway's board member (a session written in the database, its cookie given to wrk),
 collects static files, starts gunicorn with production settings (2 workers, DEBUG off)
-on a free loopback port and runs wrk against a trivial Django view (the floor) and then
-the board pack of Medway's last meeting (60 days ago), in the same run. It prints the
-requests per second of each, non-2xx responses and socket errors, and the pack's ratio
-to the floor. --no-cache runs the app with the packs cache switched off (a dummy cache),
+on a free loopback port and runs wrk against a trivial Django view (the floor), a trivial
+view behind the sign-in (the least a signed-in page costs: the session and the user
+read), and the board pack of Medway's last meeting (60 days ago), in the same run. It
+prints the requests per second of each, non-2xx responses and socket errors, and the
+pack's ratios to the two floors. --no-cache runs the app with the packs cache switched off
+(a dummy cache),
 to measure the pack as it costs when computed on every request.
 """
 
@@ -144,7 +146,11 @@ def main() -> None:
     try:
         public_load.wait_until_up(f"{base}/floor/")
         results = {}
-        for name, url in [("floor (trivial view)", f"{base}/floor/"), ("board pack", pack)]:
+        for name, url in [
+            ("floor (trivial view)", f"{base}/floor/"),
+            ("signed-in floor", f"{base}/signed-in-floor/"),
+            ("board pack", pack),
+        ]:
             # One request first: it must be the pack (not the sign-in page), and it fills
             # the cache as the first board member to open the pack would.
             check = subprocess.run(
@@ -169,7 +175,8 @@ def main() -> None:
     cache = "off" if args.no_cache else "on"
     print(
         f"wrk: {args.connections} connections, {args.seconds} s each, gunicorn 2 workers, "
-        f"packs cache {cache}, load average {os.getloadavg()[0]:.1f}"
+        f"packs cache {cache}, CONN_MAX_AGE {env.get('CONN_MAX_AGE', 'production default')}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     for name, result in results.items():
         print(
@@ -178,7 +185,9 @@ def main() -> None:
         )
     floor_rps = results["floor (trivial view)"]["rps"]
     pack_rps = results["board pack"]["rps"]
+    signed_in_rps = results["signed-in floor"]["rps"]
     print(f"board pack / floor: {pack_rps / floor_rps:.3f}")
+    print(f"board pack / signed-in floor: {pack_rps / signed_in_rps:.3f}")
 
 
 if __name__ == "__main__":

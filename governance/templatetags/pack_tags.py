@@ -8,7 +8,6 @@ form and its CSRF token, and messages are in base.html, outside it.
 """
 
 from django import template
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -26,7 +25,9 @@ class PackBodyNode(template.Node):
         part = "body:" + ":".join(repr(value.resolve(context)) for value in self.vary_on)
         stored = slot.fetch(part)
         if stored is not None:
-            return mark_safe(stored.decode())
+            # A node's output is joined into the page as it is (no escaping, no mark_safe
+            # copy): it is the template's own rendering, kept.
+            return stored.decode()
         body = self.nodelist.render(context)
         slot.store(part, body.encode())
         return body
