@@ -6,4 +6,9 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self):
-        from . import pack_cache  # noqa: F401 (renews the packs' token when a user's name changes)
+        from django.db.models.signals import post_migrate
+
+        # pack_cache also renews the packs' token when a user's name changes.
+        from . import pack_cache
+
+        post_migrate.connect(pack_cache.clear_after_migrate, sender=self)

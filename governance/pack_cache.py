@@ -21,6 +21,9 @@ change shows on the next view without anyone having to remember to clear anythin
   the cache beside the packs;
 - the settings the pack's figures depend on.
 
+The cache is emptied by every ``migrate`` (so by every deploy): what was rendered by an
+earlier release's templates is not served by the next.
+
 One query reads all the history figures, whatever the size of the plan or the database.
 """
 
@@ -160,3 +163,9 @@ def _user_saved(sender, instance, update_fields=None, **kwargs):
 @receiver(post_delete, sender=get_user_model())
 def _user_deleted(sender, instance, **kwargs):
     _renew_people()
+
+
+def clear_after_migrate(sender, **kwargs):
+    """Every deploy runs migrate: a new release's templates and code start from an empty
+    cache rather than pages rendered by the one before (connected in apps.py)."""
+    _cache().clear()

@@ -267,7 +267,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sendplan_cache",
         "TIMEOUT": 60 * 60 * 24,
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        # About 50 kB an entry; a pack has up to three (its data, its body with and
+        # without the review links).
+        "OPTIONS": {"MAX_ENTRIES": 3000},
     },
     "public": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

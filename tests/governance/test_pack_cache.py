@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -296,3 +297,10 @@ def test_a_progress_note_names_its_action_as_it_stood_at_the_meeting(
     action_save(action=plan, user=plan_admin, reason="Wider")
     [note] = [event for event in compute_board_pack(meeting).changes if not event.changes]
     assert (note.note, note.text) == ("Dates booked.", "Train SENCOs.")
+
+
+def test_migrate_empties_the_packs_cache_for_a_new_release(member, meeting):
+    page_queries(member, meeting)
+    cached = page_queries(member, meeting)
+    call_command("migrate", verbosity=0)  # as every deploy runs
+    assert page_queries(member, meeting) > cached  # worked out and rendered again
