@@ -35,7 +35,7 @@ import zlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -69,15 +69,15 @@ def _cache():
     return caches["packs"]
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 @functools.cache
-def _stamp_sql() -> str:
+def _stamp_sql(alias: str) -> str:
     """The key's history figures in one statement (written out rather than built with the
     ORM, which took longer to compile it than the database to run it). Parameters: the
     meeting, three times, and its plan."""
+
+    def _table(model: type[Model]) -> str:
+        return connections[alias].ops.quote_name(model._meta.db_table)
+
     newest = [
         f"(SELECT MAX(history_id) FROM {_table(model.history.model)})" for model in RARELY_WRITTEN
     ]
@@ -105,8 +105,9 @@ def _stamp_sql() -> str:
 
 def _stamp(meeting: Meeting) -> tuple:
     """The history figures of everything live the pack shows (see the module's docstring)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), [meeting.pk, meeting.pk, meeting.pk, meeting.strategy_id])
+    alias = router.db_for_read(Meeting, instance=meeting)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_stamp_sql(alias), [meeting.pk, meeting.pk, meeting.pk, meeting.strategy_id])
         return tuple(cursor.fetchone())
 
 
