@@ -304,3 +304,15 @@ def test_migrate_empties_the_packs_cache_for_a_new_release(member, meeting):
     cached = page_queries(member, meeting)
     call_command("migrate", verbosity=0)  # as every deploy runs
     assert page_queries(member, meeting) > cached  # worked out and rendered again
+
+
+def test_the_cached_body_holds_nothing_of_the_user_but_whether_they_may_review(
+    member, meeting, plan_admin
+):
+    admin = Client()
+    admin.force_login(plan_admin)  # may review too, but is another user with other rights
+    bodies = []
+    for client in (member, admin):
+        caches["packs"].clear()  # each body rendered for its own user
+        bodies.append(main(client, meeting))
+    assert bodies[0] == bodies[1]
