@@ -5,7 +5,9 @@ the actions' current values: every figure comes from the audit history (see
 docs/decisions/0001). Each read is a fixed number of queries, whatever the plan's size.
 """
 
+import dataclasses
 import datetime
+import pickle
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 from sendplan.roles import within_areas
 
+from . import pack_cache
 from .models import Decision, Engagement, Meeting, Review, UpdateRound
 
 
@@ -86,6 +89,18 @@ def changes_between(meeting: Meeting, previous: Meeting | None) -> list[Event]:
     return plan_events(
         meeting.strategy, since=meeting_cutoff(previous), until=meeting_cutoff(meeting)
     )
+
+
+def _notes_as_at(events: list[Event], actions: list) -> list[Event]:
+    """A progress note comes with its action's current reference and text; in a pack it
+    names the action as it stood at the cutoff, as every other row of the pack does."""
+    as_at = {row.id: row for row in actions}
+    return [
+        dataclasses.replace(event, reference=row.reference, text=row.text)
+        if not event.changes and not event.created and (row := as_at.get(event.action_id))
+        else event
+        for event in events
+    ]
 
 
 @dataclass
@@ -184,7 +199,42 @@ def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
 
 def board_pack(meeting: Meeting) -> BoardPack:
     """Everything the board reads for one meeting, as the plan stood at the end of its day;
-    before that day, as the plan stands now."""
+    before that day, as the plan stands now.
+
+    Once the meeting's day has ended the pack is kept in the ``packs`` cache, under a key
+    that changes with everything it still reads live (governance/pack_cache.py); the
+    meeting itself is always the one given, as its caller fetched it.
+    """
+    if meeting_cutoff(meeting) > timezone.now():
+        return compute_board_pack(meeting)
+    return StoredBoardPack(meeting)
+
+
+class StoredBoardPack:
+    """A past meeting's pack, read from the packs cache (or worked out and kept there) only
+    when something asks for its contents: a page whose rendered body is cached for the
+    same inputs needs none of them."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        self.cache_slot = pack_cache.Slot(meeting)
+        self._pack = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # copy and pickle probe for these before __init__ runs
+            raise AttributeError(name)
+        if self._pack is None:
+            stored = self.cache_slot.fetch("data")
+            if stored is None:
+                pack = compute_board_pack(self.meeting)
+                stored = pickle.dumps(dataclasses.replace(pack, meeting=None))
+                self.cache_slot.store("data", stored)
+            self._pack = dataclasses.replace(pickle.loads(stored), meeting=self.meeting)
+        return getattr(self._pack, name)
+
+
+def compute_board_pack(meeting: Meeting) -> BoardPack:
+    """The board pack read afresh from the database: a fixed number of queries."""
     preview = is_preview(meeting)
     cutoff = timezone.now() if preview else meeting_cutoff(meeting)
     day = rules.today() if preview else meeting.date
@@ -209,7 +259,7 @@ def board_pack(meeting: Meeting) -> BoardPack:
         summary=summary,
         totals=totals,
         exceptions=plan_exceptions(actions, day=day),
-        changes=changes_between(meeting, previous),
+        changes=_notes_as_at(changes_between(meeting, previous), actions),
         reviews=list(
             meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
                 "follow_ups__owners"

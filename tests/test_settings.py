@@ -117,3 +117,20 @@ def test_postgresql_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("environment, kept", [({}, "60 True"), ({"CONN_MAX_AGE": "0"}, "0 True")])
+def test_production_workers_keep_their_database_connection(environment, kept):
+    show = "from django.db import connection as c; s = c.settings_dict; "
+    show += "print(s['CONN_MAX_AGE'], s['CONN_HEALTH_CHECKS'])"
+    result = run_manage(
+        "shell",
+        "-c",
+        show,
+        unset={"CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        DJANGO_SETTINGS_MODULE="sendplan.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="sendplan.example.gov.uk",
+        **environment,
+    )
+    assert " ".join(result.stdout.split()[-2:]) == kept, result.stderr

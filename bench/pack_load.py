@@ -1,0 +1,194 @@
+"""Benchmark: a past meeting's board pack under gunicorn at national scale, against a floor.
+
+    DATABASE_URL=postgres://u:pw@localhost/scratch .venv/bin/python bench/pack_load.py \
+        [--areas 150] [--seconds 10] [--connections 50] [--no-cache]
+
+Needs Debian's wrk (apt-get install wrk) and a scratch PostgreSQL database. Unless that
+database already holds the dataset (its Medway plan and --areas areas, as a previous run
+left it), it empties it and builds the national dataset with bench/national.py's builder:
+150 areas, 30,000 actions, about a million action history rows. It then signs in
+Medway's board member (a session written in the database, its cookie given to wrk),
+collects static files, starts gunicorn with production settings (2 workers, DEBUG off)
+on a free loopback port and runs wrk against a trivial Django view (the floor), a trivial
+view behind the sign-in (the least a signed-in page costs: the session and the user
+read), and the board pack of Medway's last meeting (60 days ago), in the same run. It
+prints the requests per second of each, non-2xx responses and socket errors, and the
+pack's ratios to the two floors. --no-cache runs the app with the packs cache switched off
+(a dummy cache),
+to measure the pack as it costs when computed on every request.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import national, public_load  # noqa: E402
+
+
+def setup_django(database_url: str) -> None:
+    import django
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sendplan.settings.test"
+    # The session written here is read by the server: signed with the server's key.
+    os.environ["SECRET_KEY"] = public_load.environment(database_url)["SECRET_KEY"]
+    django.setup()
+
+
+def dataset(areas: int) -> int:
+    """Build the national dataset unless the database holds it; Medway's last meeting's pk."""
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from governance.models import Meeting
+    from priorities.models import LocalArea
+    from sendplan import roles
+
+    call_command("migrate", verbosity=0)
+    last = Meeting.objects.filter(board__area__name="Medway").order_by("-date").first()
+    if last is not None and LocalArea.objects.count() == areas:
+        print(f"reusing the {areas}-area dataset in the database", flush=True)
+        return last.pk
+    started = time.perf_counter()
+    call_command("flush", interactive=False, verbosity=0)
+    roles.ensure_role_groups()
+    users = {}
+    for persona, group in (("officer", roles.OFFICER), ("board", roles.BOARD_MEMBER)):
+        user = User.objects.create_user(f"bench-{persona}")
+        user.groups.add(Group.objects.get(name=group))
+        users[persona] = user
+    now = timezone.now()
+    plan = national.build_area(0, now=now, users=users)
+    for index in range(1, areas):
+        national.build_area(index, now=now, users=users)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built {areas} areas in {time.perf_counter() - started:.0f} s", flush=True)
+    return plan["meeting"].pk
+
+
+def session_cookie() -> str:
+    """A signed-in session of Medway's board member, as the sign-in page would write it."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = User.objects.get(username="bench-board")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    # The first backend that signs users in (axes' only guards the sign-in).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--areas", type=int, default=150)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--no-cache", action="store_true", help="switch the packs cache off")
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a scratch PostgreSQL database: this benchmark empties it.")
+    if shutil.which("wrk") is None:
+        sys.exit("Needs wrk: apt-get install -y wrk")
+    setup_django(database_url)
+    from django.urls import reverse
+
+    meeting_pk = dataset(args.areas)
+    cookie = session_cookie()
+
+    env = {
+        **public_load.environment(database_url),
+        "DJANGO_SETTINGS_MODULE": "bench.pack_load_site",
+        "SENDPLAN_BENCH_PACK_CACHE": "off" if args.no_cache else "on",
+    }
+    public_load.manage(env, "collectstatic", "--noinput")
+    port = public_load.free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(public_load.GUNICORN),
+            "sendplan.wsgi",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    pack = base + reverse("governance:meeting_pack", args=[meeting_pk])
+    try:
+        public_load.wait_until_up(f"{base}/floor/")
+        results = {}
+        for name, url in [
+            ("floor (trivial view)", f"{base}/floor/"),
+            ("signed-in floor", f"{base}/signed-in-floor/"),
+            ("board pack", pack),
+        ]:
+            # One request first: it must be the pack (not the sign-in page), and it fills
+            # the cache as the first board member to open the pack would.
+            check = subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}"]
+                + [url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            if check != "200":
+                raise SystemExit(f"{url} answered {check}, not 200")
+            results[name] = public_load.run_wrk(
+                url,
+                connections=args.connections,
+                seconds=args.seconds,
+                headers=(f"Cookie: {cookie}",),
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    cache = "off" if args.no_cache else "on"
+    print(
+        f"wrk: {args.connections} connections, {args.seconds} s each, gunicorn 2 workers, "
+        f"packs cache {cache}, CONN_MAX_AGE {env.get('CONN_MAX_AGE', 'production default')}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    for name, result in results.items():
+        print(
+            f"  {name:<22} {result['rps']:>8.1f} requests/s  ({result['requests']} requests, "
+            f"{result['non_2xx']} non-2xx, {result['socket_errors']} socket errors)"
+        )
+    floor_rps = results["floor (trivial view)"]["rps"]
+    pack_rps = results["board pack"]["rps"]
+    signed_in_rps = results["signed-in floor"]["rps"]
+    print(f"board pack / floor: {pack_rps / floor_rps:.3f}")
+    print(f"board pack / signed-in floor: {pack_rps / signed_in_rps:.3f}")
+
+
+if __name__ == "__main__":
+    main()
