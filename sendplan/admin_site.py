@@ -69,15 +69,21 @@ def _read_only(view):
     return refuse_writes
 
 
-def _scoped_choices(formfield, db_field, request):
-    """A choice of related records narrowed to the user's areas (or colleagues, for users)."""
-    if formfield is None or not hasattr(formfield, "queryset"):
-        return formfield
-    related = db_field.related_model
-    if hasattr(related, "area_path"):
-        formfield.queryset = roles.within_areas(request.user, formfield.queryset)
-    elif related is get_user_model():
-        formfield.queryset = roles.colleagues(request.user, formfield.queryset)
+def _scoped_related(user, queryset):
+    """Related records the user may choose: their areas' (colleagues, for users); None when
+    the related model is not kept by area."""
+    if hasattr(queryset.model, "area_path"):
+        return roles.within_areas(user, queryset)
+    if queryset.model is get_user_model():
+        return roles.colleagues(user, queryset)
+    return None
+
+
+def _scoped_choices(formfield, request):
+    if formfield is not None and hasattr(formfield, "queryset"):
+        scoped = _scoped_related(request.user, formfield.queryset)
+        if scoped is not None:
+            formfield.queryset = scoped
     return formfield
 
 
@@ -86,11 +92,11 @@ class AreaScopedFields:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _scoped_choices(formfield, db_field, request)
+        return _scoped_choices(formfield, request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return _scoped_choices(formfield, db_field, request)
+        return _scoped_choices(formfield, request)
 
 
 class AreaScopedInline(AreaScopedFields):
@@ -161,12 +167,8 @@ class AreaScopedRelatedFilter(admin.RelatedFieldListFilter):
     """A list filter by a related record offers only the user's areas' records."""
 
     def field_choices(self, field, request, model_admin):
-        related = field.related_model
-        if hasattr(related, "area_path"):
-            scoped = roles.within_areas(request.user, related._default_manager.all())
-        elif related is get_user_model():
-            scoped = roles.colleagues(request.user, related._default_manager.all())
-        else:
+        scoped = _scoped_related(request.user, field.related_model._default_manager.all())
+        if scoped is None:
             return super().field_choices(field, request, model_admin)
         ordering = self.field_admin_ordering(field, request, model_admin)
         return field.get_choices(

@@ -3,11 +3,28 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.db import connection
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_update_progress
 from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 from sendplan import roles
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, no autovacuum in the test database. Tests roll back what they insert,
+    leaving dead rows; autovacuum's VACUUM then records the tables as empty, and the planner
+    joins a test's 500 actions by nested loops that take minutes (seen in CI). In
+    production autovacuum counts committed rows, and its figures are right."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            for (table,) in cursor.fetchall():
+                cursor.execute(
+                    f"ALTER TABLE {connection.ops.quote_name(table)} "
+                    "SET (autovacuum_enabled = false)"
+                )
 
 
 @pytest.fixture(autouse=True)
