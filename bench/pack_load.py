@@ -126,22 +126,7 @@ def main() -> None:
     public_load.manage(env, "collectstatic", "--noinput")
     port = public_load.free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(public_load.GUNICORN),
-            "sendplan.wsgi",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = public_load.start_gunicorn(env, port)
     pack = base + reverse("governance:meeting_pack", args=[meeting_pk])
     try:
         public_load.wait_until_up(f"{base}/floor/")

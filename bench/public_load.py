@@ -35,6 +35,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    """gunicorn with two workers on the loopback port, in a session of its own to stop."""
+    command = [str(GUNICORN), "sendplan.wsgi", "--workers", "2", "--no-control-socket"]
+    return subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
 def environment(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -96,7 +107,9 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="sendplan-bench-")
     env = environment(os.environ.get("DATABASE_URL", f"sqlite:///{scratch}/db.sqlite3"))
     manage(env, "migrate", "--noinput")
-    manage(env, "load_demo")
+    # The demo is refused under production settings: it is loaded under development ones,
+    # into the same database.
+    manage({**env, "DJANGO_SETTINGS_MODULE": "sendplan.settings.dev"}, "load_demo")
     manage(env, "collectstatic", "--noinput")
     strategy_pk = subprocess.run(
         [
@@ -116,22 +129,7 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "sendplan.wsgi",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env, port)
     try:
         page = f"{base}/public/strategies/{strategy_pk}/"
         wait_until_up(f"{base}/floor/")
