@@ -30,16 +30,18 @@ def test_demo_imports_the_seed_and_prints_working_passwords():
     printed = load_demo()
     assert Priority.objects.filter(strategy__title="SEND Strategy 2019-2022").count() == 7
     assert Action.objects.filter(priority__strategy__title="SEND Strategy 2019-2022").count() >= 36
-    for username, role, password in [
-        ("officer", roles.OFFICER, "officer-demo-pass"),
-        ("board", roles.BOARD_MEMBER, "board-demo-pass"),
-        ("planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass"),
+    for username, role, password, area in [
+        ("officer", roles.OFFICER, "officer-demo-pass", "Medway"),
+        ("board", roles.BOARD_MEMBER, "board-demo-pass", "Medway"),
+        ("planadmin", roles.PLAN_ADMIN, "planadmin-demo-pass", "Medway"),
+        ("kentadmin", roles.PLAN_ADMIN, "kentadmin-demo-pass", "Kent"),
     ]:
         assert f"{username:<10} password: {password}" in printed
         user = authenticate(
             RequestFactory().post("/sign-in/"), username=username, password=password
         )
         assert user is not None and user.groups.filter(name=role).exists()
+        assert list(user.area_memberships.values_list("area__name", flat=True)) == [area]
 
 
 @pytest.mark.django_db
