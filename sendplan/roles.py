@@ -191,11 +191,19 @@ def require_in_areas(user, *objects) -> None:
     # None is an operator's command run on the server, which may do anything.
     if user is None or acts_everywhere(user):
         return
+    # One query per model, however many objects (a decision's linked actions, say).
+    by_model: dict[type, set] = {}
     for obj in objects:
         if obj is None:
             continue
         anchors = _anchors(obj)
-        if not anchors or not all(in_areas(user, anchor) for anchor in anchors):
+        if not anchors:
+            raise PermissionDenied("That belongs to another local area.")
+        for anchor in anchors:
+            by_model.setdefault(type(anchor), set()).add(anchor.pk)
+    for model, pks in by_model.items():
+        found = within_areas(user, model._default_manager.filter(pk__in=pks)).count()
+        if found != len(pks):
             raise PermissionDenied("That belongs to another local area.")
 
 
