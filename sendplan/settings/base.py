@@ -124,11 +124,13 @@ SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while its user name or address is locked out.
     "axes.backends.AxesStandaloneBackend",
+    # Second: answers permission checks in one query (sendplan/roles.py); signs nobody in.
+    "sendplan.roles.RoleBackend",
     # Both also answer permission checks (the single sign-on one is a ModelBackend).
     *(["django.contrib.auth.backends.ModelBackend"] if SENDPLAN_PASSWORD_SIGN_IN else []),
     *(["accounts.single_sign_on.CouncilAccountBackend"] if OIDC_RP_CLIENT_ID else []),
 ]
-if len(AUTHENTICATION_BACKENDS) == 1:
+if len(AUTHENTICATION_BACKENDS) == 2:
     raise ImproperlyConfigured(
         "Set OIDC_RP_CLIENT_ID (single sign-on) or leave SENDPLAN_PASSWORD_SIGN_IN on."
     )

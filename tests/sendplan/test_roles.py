@@ -1,0 +1,80 @@
+"""What a user may do is read once a request: their permissions and roles in one query, and
+an object fetched within their areas is not looked up again to check its area."""
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.models import Group, Permission, User
+from django.http import Http404
+from django.urls import reverse
+
+from actions.models import Action
+from priorities.models import LocalArea
+from sendplan import roles
+
+from ..conftest import make_user
+
+
+def fresh(user: User) -> User:
+    """The user as the next request loads them."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_permissions_and_role_names_take_one_query(board_member, django_assert_num_queries):
+    user = fresh(board_member)
+    with django_assert_num_queries(1):
+        assert roles.can_view_governance(user)
+        assert roles.can_review(user)
+        assert not roles.can_edit_plan(user)
+        assert roles.role_names(user) == [roles.BOARD_MEMBER]
+        assert "governance.view_meeting" in user.get_all_permissions()
+
+
+def test_a_permission_given_to_the_person_counts_as_one_given_to_their_role(officer):
+    assert not fresh(officer).has_perm("governance.view_meeting")
+    officer.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+    user = fresh(officer)
+    assert user.has_perm("governance.view_meeting") and roles.can_view_governance(user)
+    assert roles.role_names(user) == [roles.OFFICER]
+
+
+def test_a_permission_taken_from_a_role_is_gone_on_the_next_request(board_member):
+    group = Group.objects.get(name=roles.BOARD_MEMBER)
+    group.permissions.remove(Permission.objects.get(codename="view_meeting"))
+    assert not roles.can_view_governance(fresh(board_member))
+
+
+def test_a_deactivated_user_may_do_nothing(board_member):
+    board_member.is_active = False
+    board_member.save()
+    user = fresh(board_member)
+    assert not user.has_perm("governance.view_meeting")
+    assert not roles.can_view_governance(user)
+
+
+def test_the_service_administrator_may_do_everything(db):
+    user = User.objects.create_superuser("root", password="pw")
+    assert fresh(user).has_perm("governance.change_meeting")
+    assert roles.role_names(fresh(user)) == []
+
+
+def test_the_role_backend_signs_nobody_in(board_member, client):
+    assert roles.RoleBackend().authenticate(None, username="board", password="pw") is None
+    client.post(reverse("login"), {"username": board_member.username, "password": "pw"})
+    assert client.session[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
+
+
+def test_an_object_found_in_the_users_areas_is_not_looked_up_again(
+    action, officer, django_assert_num_queries
+):
+    found = roles.get_in_areas_or_404(officer, Action, pk=action.pk)
+    with django_assert_num_queries(0):
+        assert roles.in_areas(officer, found)
+
+
+def test_an_object_found_for_one_user_is_still_checked_for_another(action, officer):
+    kent = LocalArea.objects.create(name="Kent")
+    outsider = make_user("outsider", roles.OFFICER, kent)
+    found = roles.get_in_areas_or_404(officer, Action, pk=action.pk)
+    assert not roles.in_areas(outsider, found)
+    with pytest.raises(Http404):
+        roles.get_in_areas_or_404(outsider, Action, pk=action.pk)
