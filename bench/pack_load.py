@@ -1,7 +1,8 @@
 """Benchmark: a past meeting's board pack under gunicorn at national scale, against a floor.
 
     DATABASE_URL=postgres://u:pw@localhost/scratch .venv/bin/python bench/pack_load.py \
-        [--areas 150] [--seconds 10] [--connections 50] [--no-cache]
+        [--areas 150] [--seconds 10] [--rounds 3] [--connections 50] [--no-cache] \
+        [--accept-encoding 'gzip, deflate, br']
 
 Needs Debian's wrk (apt-get install wrk) and a scratch PostgreSQL database. Unless that
 database already holds the dataset (its Medway plan and --areas areas, as a previous run
@@ -11,17 +12,19 @@ Medway's board member (a session written in the database, its cookie given to wr
 collects static files, starts gunicorn with production settings (2 workers, DEBUG off)
 on a free loopback port and runs wrk against a trivial Django view (the floor), a trivial
 view behind the sign-in (the least a signed-in page costs: the session and the user
-read), and the board pack of Medway's last meeting (60 days ago), in the same run. It
-prints the requests per second of each, non-2xx responses and socket errors, and the
-pack's ratios to the two floors. --no-cache runs the app with the packs cache switched off
-(a dummy cache),
-to measure the pack as it costs when computed on every request.
+read), and the board pack of Medway's last meeting (60 days ago), in turn, for --rounds
+rounds. Every request carries the Accept-Encoding a browser sends, unless told otherwise.
+It prints the requests per second of each page in each round, non-2xx responses and
+socket errors, the size of a response, and the pack's ratios to the two floors in each
+round with their median. --no-cache runs the app with the packs cache switched off (a
+dummy cache), to measure the pack as it costs when computed on every request.
 """
 
 import argparse
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -104,8 +107,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=150)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--no-cache", action="store_true", help="switch the packs cache off")
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip, deflate, br",
+        help="the Accept-Encoding header sent (default: what Chromium and Firefox send); "
+        "'identity' for a client that takes no compression",
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -128,30 +138,43 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = public_load.start_gunicorn(env, port)
     pack = base + reverse("governance:meeting_pack", args=[meeting_pk])
+    pages = [
+        ("floor (trivial view)", f"{base}/floor/"),
+        ("signed-in floor", f"{base}/signed-in-floor/"),
+        ("board pack", pack),
+    ]
+    # As a browser sends them: the session, and the encodings it takes.
+    headers = (f"Cookie: {cookie}", f"Accept-Encoding: {args.accept_encoding}")
+    rounds = []
+    sizes = {}
     try:
         public_load.wait_until_up(f"{base}/floor/")
-        results = {}
-        for name, url in [
-            ("floor (trivial view)", f"{base}/floor/"),
-            ("signed-in floor", f"{base}/signed-in-floor/"),
-            ("board pack", pack),
-        ]:
-            # One request first: it must be the pack (not the sign-in page), and it fills
-            # the cache as the first board member to open the pack would.
-            check = subprocess.run(
-                ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}"]
-                + [url],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            if check != "200":
-                raise SystemExit(f"{url} answered {check}, not 200")
-            results[name] = public_load.run_wrk(
-                url,
-                connections=args.connections,
-                seconds=args.seconds,
-                headers=(f"Cookie: {cookie}",),
+        for name, url in pages:
+            # Two requests first: each must be the page (not the sign-in page); the first
+            # fills the cache as the first board member to open the pack would, and the
+            # second is sized as wrk's will be.
+            for _ in range(2):
+                check = subprocess.run(
+                    ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"]
+                    + [arg for header in headers for arg in ("-H", header)]
+                    + [url],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()
+                if check[0] != "200":
+                    raise SystemExit(f"{url} answered {check[0]}, not 200")
+            sizes[name] = int(check[1])
+        # The pages in turn, round after round, so that each ratio is of figures measured
+        # moments apart on a machine whose load comes and goes.
+        for _ in range(args.rounds):
+            rounds.append(
+                {
+                    name: public_load.run_wrk(
+                        url, connections=args.connections, seconds=args.seconds, headers=headers
+                    )
+                    for name, url in pages
+                }
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -159,20 +182,24 @@ def main() -> None:
 
     cache = "off" if args.no_cache else "on"
     print(
-        f"wrk: {args.connections} connections, {args.seconds} s each, gunicorn 2 workers, "
-        f"packs cache {cache}, CONN_MAX_AGE {env.get('CONN_MAX_AGE', 'production default')}, "
+        f"wrk: {args.connections} connections, {args.seconds} s a page, {args.rounds} rounds, "
+        f"gunicorn 2 workers, packs cache {cache}, Accept-Encoding {args.accept_encoding!r}, "
+        f"CONN_MAX_AGE {env.get('CONN_MAX_AGE', 'production default')}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    for name, result in results.items():
+    for name, _ in pages:
+        rates = [result[name]["rps"] for result in rounds]
+        failures = sum(result[name]["non_2xx"] + result[name]["socket_errors"] for result in rounds)
         print(
-            f"  {name:<22} {result['rps']:>8.1f} requests/s  ({result['requests']} requests, "
-            f"{result['non_2xx']} non-2xx, {result['socket_errors']} socket errors)"
+            f"  {name:<22} {' '.join(f'{rate:8.1f}' for rate in rates)} requests/s  "
+            f"({failures} non-2xx or socket errors, {sizes[name]} bytes a response)"
         )
-    floor_rps = results["floor (trivial view)"]["rps"]
-    pack_rps = results["board pack"]["rps"]
-    signed_in_rps = results["signed-in floor"]["rps"]
-    print(f"board pack / floor: {pack_rps / floor_rps:.3f}")
-    print(f"board pack / signed-in floor: {pack_rps / signed_in_rps:.3f}")
+    for floor in ("floor (trivial view)", "signed-in floor"):
+        ratios = sorted(result["board pack"]["rps"] / result[floor]["rps"] for result in rounds)
+        print(
+            f"board pack / {floor.split(' (')[0]}: median {statistics.median(ratios):.3f} "
+            f"(rounds: {', '.join(f'{ratio:.3f}' for ratio in ratios)})"
+        )
 
 
 if __name__ == "__main__":

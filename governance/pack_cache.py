@@ -39,15 +39,18 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from actions.models import Action, ActionOwner, Owner
 from measures.models import Measure
 from priorities.models import LocalArea, Priority, Strategy
+from sendplan import spliced_gzip
 
 from .models import Board, Decision, Engagement, Meeting, Review, UpdateRound
 
 # Bump when the shape of what is cached changes, so that no older entry is read.
-FORMAT = 1
+FORMAT = 2
 PEOPLE_KEY = "board-pack:people"
 # The small tables whose newest history row is part of every pack's key.
 RARELY_WRITTEN = (
@@ -125,13 +128,17 @@ def _key(meeting: Meeting) -> str:
 class Slot:
     """Where what is worked out from one meeting's pack is kept, as its inputs stand now:
     the pack's data, and its rendered page body (governance/templatetags/pack_tags.py).
-    Making one costs one query; each fetch one more."""
+    Making one costs one query; each fetch one more.
+
+    A body kept is stored deflated, and sent that way to a browser that takes gzip: the
+    page leaves a marker where it goes, and ``finish`` splices it into the response."""
 
     def __init__(self, meeting: Meeting):
         self.key = _key(meeting)
         self.people = None
+        self._spliced = None
 
-    def fetch(self, part: str) -> bytes | None:
+    def _fetch(self, part: str):
         """The part kept for these inputs, or None. Each part is stored with the token of
         the users' names it was worked out with, and is good only while that is current."""
         found = _cache().get_many([f"{self.key}:{part}", PEOPLE_KEY])
@@ -139,12 +146,47 @@ class Slot:
         entry = found.get(f"{self.key}:{part}")
         if entry is None or entry[0] != self.people:
             return None
-        return zlib.decompress(entry[1])
+        return entry[1]
+
+    def _store(self, part: str, value) -> None:
+        """Keep a part worked out after a fetch found none, under that fetch's token."""
+        _cache().set(f"{self.key}:{part}", (self.people, value))
+
+    def fetch(self, part: str) -> bytes | None:
+        stored = self._fetch(part)
+        return None if stored is None else zlib.decompress(stored)
 
     def store(self, part: str, value: bytes) -> None:
-        """Keep a part worked out after a fetch found none, under that fetch's token.
-        Compressed: a page body is hundreds of kilobytes of repetitive HTML."""
-        _cache().set(f"{self.key}:{part}", (self.people, zlib.compress(value)))
+        # Compressed: the data of a pack is hundreds of rows.
+        self._store(part, zlib.compress(value))
+
+    def fetch_body(self, part: str, *, gzip: bool) -> str | None:
+        """A rendered body kept, or None: for a response to be sent with gzip, a marker
+        for ``finish`` to replace; otherwise the body itself."""
+        stored = self._fetch(part)
+        if stored is None:
+            return None
+        if not gzip:
+            return spliced_gzip.inflate(stored).decode()
+        marker = f"<!-- board pack body {uuid.uuid4().hex} -->"
+        self._spliced = (marker.encode(), stored)
+        return marker
+
+    def store_body(self, part: str, body: str) -> None:
+        # Deflated once here rather than on every request: hundreds of kilobytes of HTML.
+        self._store(part, spliced_gzip.deflate(body.encode()))
+
+    def finish(self, response: HttpResponse) -> HttpResponse:
+        """The page's response with the kept body put where its marker is, gzip-encoded
+        if ``fetch_body`` was asked for that; either way it varies with Accept-Encoding."""
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if self._spliced is None:
+            return response
+        marker, body = self._spliced
+        head, tail = response.content.split(marker)
+        response.content = spliced_gzip.gzip_around(head, body, tail)
+        response["Content-Encoding"] = "gzip"
+        return response
 
 
 def _renew_people() -> str:

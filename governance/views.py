@@ -66,11 +66,12 @@ def meeting_list(request):
 def meeting_pack(request, pk: int):
     _require_viewer(request.user)
     meeting = _meeting(request, pk)
-    return render(
+    pack = selectors.board_pack(meeting)
+    response = render(
         request,
         "governance/meeting_pack.html",
         {
-            "pack": selectors.board_pack(meeting),
+            "pack": pack,
             "can_review": can_review_at(request.user, meeting),
             "status_labels": Status.labels,
             "rag_labels": Rag.labels,
@@ -78,6 +79,8 @@ def meeting_pack(request, pk: int):
             "due_soon_days": settings.SENDPLAN_DUE_SOON_DAYS,
         },
     )
+    slot = getattr(pack, "cache_slot", None)
+    return response if slot is None else slot.finish(response)
 
 
 @require_GET

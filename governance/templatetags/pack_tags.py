@@ -4,10 +4,14 @@ The body of a past meeting's pack is hundreds of rows (every change since the pr
 meeting, the exceptions, the actions not updated) and takes longer to render than the
 rest of the request. It depends on the pack's data and on what the template is told about
 the user (whether they may record reviews), nothing else: the user's name, the sign-out
-form and its CSRF token, and messages are in base.html, outside it.
+form and its CSRF token, and messages are in base.html, outside it. A body kept is sent
+to a browser that takes gzip as it was compressed when kept (the view's response goes
+through the slot's ``finish``).
 """
 
 from django import template
+
+from sendplan.spliced_gzip import accepts_gzip
 
 register = template.Library()
 
@@ -23,13 +27,15 @@ class PackBodyNode(template.Node):
         if slot is None:  # a preview, or the meeting's day not over: nothing is cached
             return self.nodelist.render(context)
         part = "body:" + ":".join(repr(value.resolve(context)) for value in self.vary_on)
-        stored = slot.fetch(part)
+        request = context.get("request")
+        gzip = request is not None and accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        stored = slot.fetch_body(part, gzip=gzip)
         if stored is not None:
             # A node's output is joined into the page as it is (no escaping, no mark_safe
             # copy): it is the template's own rendering, kept.
-            return stored.decode()
+            return stored
         body = self.nodelist.render(context)
-        slot.store(part, body.encode())
+        slot.store_body(part, body)
         return body
 
 

@@ -63,6 +63,14 @@ def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board
     assert page.locator("#changes").is_visible()
     assert_no_axe_violations(page)
 
+    # Opened again, the kept pack arrives compressed as it was kept, and reads the same.
+    first = page.locator("main").inner_text()
+    response = page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    assert response.headers["content-encoding"] == "gzip"
+    assert page.locator("main").inner_text() == first
+    expect(page.get_by_text("The SEND strategy action plan of the local area")).to_be_visible()
+    assert_no_axe_violations(page)
+
     page.get_by_role("link", name="Record a review").click()
     page.get_by_role("button", name="Record review").click()
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()

@@ -3,6 +3,7 @@ next view, what cannot (later edits to the plan's actions) leaves it cached, and
 never another meeting's pack or another user's review links."""
 
 import datetime
+import gzip
 import re
 
 import pytest
@@ -316,3 +317,37 @@ def test_the_cached_body_holds_nothing_of_the_user_but_whether_they_may_review(
         caches["packs"].clear()  # each body rendered for its own user
         bodies.append(main(client, meeting))
     assert bodies[0] == bodies[1]
+
+
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
+def test_a_browser_gets_the_kept_body_sent_compressed_as_it_was_kept(member, meeting):
+    first = member.get(pack_url(meeting), **BROWSER)  # worked out, rendered and kept
+    assert "Content-Encoding" not in first and "Two trained." in first.text
+    served = member.get(pack_url(meeting), **BROWSER)
+    assert served["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in served["Vary"]
+    page = gzip.decompress(served.content).decode()  # checks the trailer's CRC and length
+    assert len(served.content) < len(page) / 3
+    # The same page a client taking no compression gets, the user's parts included.
+    plain = member.get(pack_url(meeting))
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    # Each request has its own CSRF token and script nonce.
+    fresh = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
+    assert fresh.sub("", page) == fresh.sub("", plain.text)
+    assert "Two trained." in page and "Sign out" in page
+
+
+def test_a_client_refusing_gzip_gets_the_kept_pack_plain(member, meeting):
+    main(member, meeting)
+    served = member.get(pack_url(meeting), HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in served
+    assert "Two trained." in served.text
+
+
+def test_a_pack_before_its_meeting_day_ends_is_sent_as_rendered(member, make_meeting):
+    today = make_meeting(rules.today(), "Today's board")
+    served = member.get(pack_url(today), **BROWSER)
+    assert served.status_code == 200 and "Content-Encoding" not in served
+    assert "Two trained." in served.text
