@@ -105,27 +105,33 @@ def ensure_role_groups() -> None:
         group.permissions.set(permissions)
 
 
-def _area_lookup(model) -> str:
-    path = model.area_path
-    return f"{path}__memberships__user" if path else "memberships__user"
-
-
 def acts_everywhere(user) -> bool:
     """The service administrator (a superuser) acts in every local area."""
     return user.is_active and user.is_superuser
 
 
+def _area_ids(user) -> list[int]:
+    """The ids of the user's local areas, read once per user object: a request loads its
+    user afresh, and RoleBackend reads them with the user's permissions."""
+    ids = getattr(user, "_area_ids", None)
+    if ids is None:
+        ids = user._area_ids = list(user.area_memberships.values_list("area_id", flat=True))
+    return ids
+
+
 def within_areas(user, queryset):
     """The rows of a scoped model's queryset that lie in the user's local areas.
 
-    A join to the user's memberships, not a list of area ids: no extra query, and one
-    row per object (a user belongs to an area at most once).
+    A filter on the area's id along the model's path to it, so that a page's scoped read
+    joins no more than that path (a join to the memberships cost each query about as much
+    as the rest of it).
     """
     if acts_everywhere(user):
         return queryset
     if not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(**{_area_lookup(queryset.model): user})
+    path = queryset.model.area_path
+    return queryset.filter(**{f"{path}_id__in" if path else "pk__in": _area_ids(user)})
 
 
 def in_areas(user, obj) -> bool:
@@ -334,8 +340,8 @@ def role_names(user) -> list[str]:
 
 class RoleBackend(ModelBackend):
     """Answers permission checks as ModelBackend does, but reads a user's own permissions,
-    their roles' permissions and their roles' names in one query (ModelBackend takes two,
-    and role_names a third, on every signed-in page). Signs nobody in.
+    their roles' permissions, their roles' names and their local areas in one query
+    (ModelBackend takes two, role_names a third, on every signed-in page). Signs nobody in.
 
     It keeps the permissions where ModelBackend looks for them on the user object, so the
     backends after it (ModelBackend, single sign-on's) answer from them too.
@@ -352,24 +358,27 @@ class RoleBackend(ModelBackend):
             and obj is None
             and not hasattr(user_obj, "_perm_cache")
         ):
-            permissions, names = set(), set()
+            permissions, names, areas = set(), set(), []
             alias = router.db_for_read(Permission)
             with connections[alias].cursor() as cursor:
-                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 3)
+                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 4)
                 for kind, first, second in cursor.fetchall():
                     if kind == "role":
                         names.add(first)
+                    elif kind == "area":
+                        areas.append(int(first))
                     else:
                         permissions.add(f"{first}.{second}")
             user_obj._perm_cache = permissions
             user_obj._role_group_names = names
+            user_obj._area_ids = areas
         return super().get_all_permissions(user_obj, obj)
 
 
 @functools.cache
 def _roles_and_permissions_sql(alias: str) -> str:
     """Written out: the ORM took longer to compile the union than the database to run it.
-    Parameters: the user, three times."""
+    Parameters: the user, four times."""
     quote = connections[alias].ops.quote_name
     user = get_user_model()
     permission = quote(Permission._meta.db_table)
@@ -378,6 +387,7 @@ def _roles_and_permissions_sql(alias: str) -> str:
     granted = quote(Group.permissions.through._meta.db_table)
     held = quote(user.groups.through._meta.db_table)
     group = quote(Group._meta.db_table)
+    membership = quote(user._meta.get_field("area_memberships").related_model._meta.db_table)
     named = (
         f"SELECT 'permission', t.app_label, p.codename FROM {permission} p "
         f"JOIN {content_type} t ON t.id = p.content_type_id "
@@ -387,7 +397,9 @@ def _roles_and_permissions_sql(alias: str) -> str:
         f"UNION ALL {named} JOIN {granted} g ON g.permission_id = p.id "
         f"JOIN {held} h ON h.group_id = g.group_id WHERE h.user_id = %s "
         f"UNION ALL SELECT 'role', r.name, '' FROM {group} r "
-        f"JOIN {held} h ON h.group_id = r.id WHERE h.user_id = %s"
+        f"JOIN {held} h ON h.group_id = r.id WHERE h.user_id = %s "
+        f"UNION ALL SELECT 'area', CAST(m.area_id AS VARCHAR(20)), '' FROM {membership} m "
+        f"WHERE m.user_id = %s"
     )
 
 

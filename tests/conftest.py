@@ -43,6 +43,13 @@ def make_user(username: str, group: str, *areas: LocalArea) -> User:
     return user
 
 
+def give_area(user: User, area: LocalArea) -> User:
+    """Give the user a local area; returns the user as their next request loads them (a
+    user object reads its areas once, as it reads its permissions)."""
+    AreaMembership.objects.create(area=area, user=user)
+    return User.objects.get(pk=user.pk)
+
+
 def update_progress(action, user, status, *, rag="", percent=0, note="", **more):
     """An owner's progress update, with what their page sends."""
     values = {"status": status, "rag": rag, "percent_complete": percent, "note": note}

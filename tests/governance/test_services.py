@@ -11,6 +11,7 @@ from governance import services
 from governance.models import BoardMembership, Decision, Review
 from governance.services import FollowUp
 from priorities.models import AreaMembership, LocalArea, Priority, Strategy
+from tests.conftest import give_area
 
 DUE = datetime.date(2027, 3, 31)
 
@@ -160,7 +161,7 @@ def test_decision_numbers_are_unique_within_an_area_but_may_be_blank(area, plan_
     with pytest.raises(ValidationError):
         save("115/2022")
     kent = LocalArea.objects.create(name="Kent")
-    AreaMembership.objects.create(area=kent, user=plan_admin)
+    plan_admin = give_area(plan_admin, kent)
     decision = Decision(area=kent, number="115/2022", title="T", decision_maker="Cabinet")
     decision.decision = "Made."
     services.decision_save(decision=decision, user=plan_admin)

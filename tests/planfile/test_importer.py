@@ -14,8 +14,9 @@ from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
 from actions.services import actions as action_services
 from planfile.importer import PlanImportError, plan_import
-from priorities.models import AreaMembership, LocalArea, Priority, Strategy
+from priorities.models import LocalArea, Priority, Strategy
 from sendplan.audit import history_stamped
+from tests.conftest import give_area
 from tests.seed import SEED_TITLES
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
@@ -630,14 +631,14 @@ def generated_plan(rows: int) -> bytes:
 def test_import_queries_grow_with_batches_not_rows(plan_admin):
     def queries(rows: int) -> int:
         area = LocalArea.objects.create(name=f"Area of {rows}")
-        AreaMembership.objects.create(area=area, user=plan_admin)
+        user = give_area(plan_admin, area)
         with CaptureQueriesContext(connection) as captured:
             report = plan_import(
                 area_name=f"Area of {rows}",
                 strategy_title=STRATEGY,
                 file_name="generated.csv",
                 data=generated_plan(rows),
-                user=plan_admin,
+                user=user,
             )
         assert len(report.actions_created) == rows
         return len(captured)
@@ -766,7 +767,7 @@ def test_history_written_in_bulk_matches_the_rows_receivers_are_sent(plan_admin,
 
     for area_name, listening in (("Sent", True), ("Plain", False)):
         area = LocalArea.objects.create(name=area_name)
-        AreaMembership.objects.create(area=area, user=plan_admin)
+        user = give_area(plan_admin, area)
         if listening:
             pre_create_historical_record.connect(receiver)
         try:
@@ -776,7 +777,7 @@ def test_history_written_in_bulk_matches_the_rows_receivers_are_sent(plan_admin,
                     strategy_title=STRATEGY,
                     file_name=SEED.name,
                     data=seed_data,
-                    user=plan_admin,
+                    user=user,
                 )
         finally:
             pre_create_historical_record.disconnect(receiver)

@@ -9,9 +9,9 @@ from actions.services.owners import (
     owner_save,
     owner_spelling_errors,
 )
-from priorities.models import AreaMembership, LocalArea
+from priorities.models import LocalArea
 from sendplan import roles
-from tests.conftest import make_user
+from tests.conftest import give_area, make_user
 
 
 def test_spellings_and_aliases_resolve_to_one_owner(area, plan_admin):
@@ -102,7 +102,7 @@ def test_merging_needs_a_reason_and_an_owner_of_the_same_area(area, owner, plan_
     assert refused.value.message_dict == {"reason": ["Give a reason for merging these owners."]}
     kent = LocalArea.objects.create(name="Kent")
     # A plan admin of both areas still cannot fold one area's owner into another's.
-    AreaMembership.objects.create(area=kent, user=plan_admin)
+    plan_admin = give_area(plan_admin, kent)
     elsewhere = Owner.objects.create(area=kent, name="DCO")
     with pytest.raises(ValidationError, match="same local area"):
         owner_merge(source=source, target=elsewhere, user=plan_admin, reason="x")
