@@ -78,3 +78,11 @@ def test_an_object_found_for_one_user_is_still_checked_for_another(action, offic
     assert not roles.in_areas(outsider, found)
     with pytest.raises(Http404):
         roles.get_in_areas_or_404(outsider, Action, pk=action.pk)
+
+
+def test_an_area_taken_away_shows_on_the_next_request(action, officer, client):
+    client.force_login(officer)
+    page = reverse("actions:detail", args=[action.pk])
+    assert client.get(page).status_code == 200
+    officer.area_memberships.all().delete()
+    assert client.get(page).status_code == 404
