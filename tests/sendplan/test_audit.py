@@ -3,7 +3,11 @@
 import datetime
 from decimal import Decimal
 
-from actions.models import Owner
+import pytest
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from actions.models import Action, Owner
 from measures.models import Measure
 from sendplan.audit import (
     bulk_create_with_history,
@@ -86,3 +90,14 @@ def test_bulk_create_writes_every_column_type_and_history(strategy, plan_admin):
     assert list(history) == [
         (m.pk, Decimal("12.3456"), plan_admin.pk, "Imported") for m in measures
     ]
+
+
+def test_bulk_history_without_a_user_key_still_refuses_a_user_who_does_not_exist(priority):
+    # The action history names its user without a foreign key (decision 0010): the bulk
+    # writer checks the user once instead, and writes nothing for one who is not there.
+    gone = User(pk=987654, username="gone")
+    action = Action(priority=priority, reference="9.1", text="Review the offer.")
+    with pytest.raises(IntegrityError, match="user 987654"), transaction.atomic():
+        bulk_create_with_history([action], Action, user=gone, reason="Imported")
+    assert not Action.history.filter(reference="9.1").exists()
+    assert not Action.objects.filter(reference="9.1").exists()
