@@ -8,6 +8,7 @@ sendplan/audit.py.
 
 import copy
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -191,16 +192,34 @@ def validate_without_queries(
     values of a valid object are added. A field's own checks depend on its value alone;
     the object's clean() still runs every time.
     """
-    fields = [field for field in instance._meta.concrete_fields if not field.is_relation]
-    exclude = {field.name for field in instance._meta.concrete_fields if field.is_relation}
-    values = [(field.name, getattr(instance, field.attname)) for field in fields]
-    if known_valid is not None:
-        exclude.update(name for name, value in values if (name, value) in known_valid)
-    instance.clean_fields(exclude=exclude)
+    fields, relations = _checked_fields(type(instance))
+    if known_valid is None:
+        instance.clean_fields(exclude=relations)
+        instance.clean()
+        return
+    known = {
+        field.name
+        for field in fields
+        if (field.name, getattr(instance, field.attname)) in known_valid
+    }
+    instance.clean_fields(exclude=relations | known)
     instance.clean()
-    if known_valid is not None:
-        # As cleaned: the values clean_fields converted (a number from text) are now stored.
-        known_valid.update((field.name, getattr(instance, field.attname)) for field in fields)
+    # As cleaned: the values clean_fields converted (a number from text) are now stored.
+    known_valid.update(
+        (field.name, getattr(instance, field.attname))
+        for field in fields
+        if field.name not in known
+    )
+
+
+@functools.cache
+def _checked_fields(model: type[models.Model]) -> tuple[list[models.Field], frozenset[str]]:
+    """A model's fields that validate_without_queries checks, and the names of the others."""
+    concrete = model._meta.concrete_fields
+    return (
+        [field for field in concrete if not field.is_relation],
+        frozenset(field.name for field in concrete if field.is_relation),
+    )
 
 
 def _stored_locked(pk: int) -> Action | None:
