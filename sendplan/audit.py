@@ -155,8 +155,10 @@ def _insert_objects(objs: list, model: type[models.Model]) -> None:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            # One moment for the batch, as its one transaction has.
+            moment = field.pre_save(objs[0], add=True)
             for obj in objs:
-                field.pre_save(obj, add=True)
+                setattr(obj, field.attname, moment)
     values = _values_of(fields)
     rows = [values(obj) for obj in objs]
     database = router.db_for_write(model)
@@ -171,7 +173,7 @@ def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
     get = attrgetter(*(field.attname for field in fields))
     several = len(fields) > 1
     converted = [
-        (index, convert)
+        (index, _remembered(convert))
         for index, convert in enumerate(map(_to_database, fields))
         if convert is not _unchanged
     ]
@@ -183,6 +185,23 @@ def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
         return row
 
     return values
+
+
+def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, run once per value: a batch repeats a few dates thousands of times,
+    and converting one (a date as text on SQLite) costs more than looking it up."""
+    done: dict[Any, Any] = {}
+
+    def remembered(value):
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = converted = convert(value)
+            return converted
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return remembered
 
 
 def _to_database(field: models.Field) -> Callable[[Any], Any]:
