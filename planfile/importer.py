@@ -328,7 +328,10 @@ class _PlanImport:
         else:
             self.report.actions_unchanged.append(item)
 
-    def _stored_ownership(self, *, action: Action, pk: int, owner_id: int, order: int):
+    def _stored_ownership(
+        self, *, action: Action, pk: int, owner_id: int, order: int
+    ) -> ActionOwner:
+        """A stored ownership as loaded from the database, for the rules to change or delete."""
         ownership = ActionOwner(pk=pk, action=action, owner=self.owners[owner_id], order=order)
         ownership._state.adding = False
         return ownership
