@@ -7,6 +7,7 @@ both. The words themselves are always kept by the caller: this only derives from
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,8 @@ def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
+# A plan repeats a few deadlines ("ongoing", "September 2020") over thousands of actions.
+@functools.lru_cache(maxsize=1024)
 def parse_deadline(text: str) -> Deadline:
     """The due date the words give (the end of a named month), and whether they say ongoing."""
     text = " ".join((text or "").replace("\u00a0", " ").split())

@@ -110,7 +110,11 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(models.Model):
-    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    # No index of its own: action_unique_reference_in_priority (priority, reference) serves
+    # the look-ups by priority, and a third index on the same column slowed every insert.
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, related_name="actions", db_index=False
+    )
     reference = models.CharField(max_length=20, help_text='For example "2.3".')
     order = models.PositiveIntegerField(default=0)
     text = models.TextField()
@@ -137,6 +141,11 @@ class Action(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = IndexedHistoricalRecords(
         excluded_fields=["updated_at"],
+        # An action's rows are found by action_history_newest (id first), a plan's by
+        # action_history_plan_date (priority first): no index on either column alone.
+        no_db_index=["id", "priority"],
+        # Checked once per bulk write rather than per row (sendplan.audit; decision 0010).
+        user_db_constraint=False,
         indexes=[
             # An action's rows newest first: the board pack's plan as at a moment
             # (governance.selectors.actions_as_at), the stale filter's first record.
@@ -207,10 +216,14 @@ class Action(models.Model):
 class ActionOwner(models.Model):
     """An owner named in an action's "By whom"; its own history records owners added and removed."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
+    # No index of its own: action_owner_unique (action, owner) serves the look-ups by action.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="ownerships", db_index=False
+    )
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    # Checked once per bulk write rather than per row (sendplan.audit; decision 0010).
+    history = HistoricalRecords(user_db_constraint=False)
 
     area_path = "action__priority__strategy__area"
 

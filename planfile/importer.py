@@ -21,7 +21,7 @@ from actions.models import Action, ActionOwner, Owner
 from actions.owners import OwnerDirectory
 from actions.services.actions import ACTION_CONTENT_FIELDS
 from actions.services.batch import ActionBatch
-from actions.services.owners import owner_find_or_create
+from actions.services.owners import owner_find_or_create, ownerships_match
 from priorities.models import Priority, Strategy
 from priorities.services import area_get_or_create, strategy_get_or_create
 from sendplan.audit import save_with_history
@@ -177,26 +177,31 @@ class _PlanImport:
         )
         # The actions' changes are checked row by row and written together at the end.
         self.batch = ActionBatch(user=self.user, reason=self.reason)
+        # Each priority knows its strategy (the related manager sets it), which the rules read.
         priorities = {priority.number: priority for priority in strategy.priorities.all()}
-        actions = {
-            (action.priority_id, action.reference): action
-            for action in Action.objects.filter(priority__strategy=strategy)
-            # Locked until the batch is written, as action_save locks the one it saves;
-            # only the actions, not their priorities, and unordered, as no order is needed.
+        by_pk = {priority.pk: priority for priority in priorities.values()}
+        priority_field = Action._meta.get_field("priority")
+        actions = {}
+        # Locked until the batch is written, as action_save locks the one it saves; only the
+        # actions, not their priorities, and unordered, as no order is needed. Each action
+        # is given the priority loaded above rather than a joined copy per row.
+        for action in (
+            Action.objects.filter(priority__strategy=strategy)
             .select_for_update(of=("self",))
-            .select_related("priority__strategy")
             .order_by()
-        }
-        # Grouped here rather than by prefetch_related, which builds a queryset per action,
-        # each with the area's one instance of its owner rather than a copy per row.
-        owners = Owner.objects.filter(area=area).in_bulk()
-        owner_field = ActionOwner._meta.get_field("owner")
-        self.ownerships: dict[int, list[ActionOwner]] = {}
-        for ownership in ActionOwner.objects.filter(action__priority__strategy=strategy).order_by(
-            "action_id", "order"
         ):
-            owner_field.set_cached_value(ownership, owners[ownership.owner_id])
-            self.ownerships.setdefault(ownership.action_id, []).append(ownership)
+            priority_field.set_cached_value(action, by_pk[action.priority_id])
+            actions[action.priority_id, action.reference] = action
+        self.owners = Owner.objects.filter(area=area).in_bulk()
+        # Stored ownerships as (id, owner id, order), by action in order: an ActionOwner is
+        # built only for an action whose owners change, which a re-import rarely has.
+        self.ownerships: dict[int, list[tuple[int, int, int]]] = {}
+        for pk, action_id, owner_id, order in (
+            ActionOwner.objects.filter(action__priority__strategy=strategy)
+            .order_by("action_id", "order")
+            .values_list("pk", "action_id", "owner_id", "order")
+        ):
+            self.ownerships.setdefault(action_id, []).append((pk, owner_id, order))
         for number, priority_rows in _group_by_priority(rows).items():
             priority = self._import_priority(
                 priority=priorities.get(number), strategy=strategy, row=priority_rows[0]
@@ -293,10 +298,17 @@ class _PlanImport:
         owners = self._owners(row)
         if owners is None:
             return
-        old_ownerships = self.ownerships.get(old.pk, []) if old is not None else []
-        owners_changed = self.batch.set_owners(
-            action=action, owners=owners, existing=old_ownerships
-        )
+        stored = self.ownerships.get(old.pk, []) if old is not None else []
+        if stored and ownerships_match([(owner, order) for _, owner, order in stored], owners):
+            owners_changed = False
+        else:
+            old_ownerships = [
+                self._stored_ownership(action=old, pk=pk, owner_id=owner_id, order=order)
+                for pk, owner_id, order in stored
+            ]
+            owners_changed = self.batch.set_owners(
+                action=action, owners=owners, existing=old_ownerships
+            )
         item = ImportedItem(reference=action.reference, text=action.text, row_number=row.row_number)
         if old is None:
             self.report.actions_created.append(item)
@@ -308,13 +320,21 @@ class _PlanImport:
         }
         if owners_changed:
             item.changes["owners"] = (
-                tuple(ownership.owner.name for ownership in old_ownerships),
+                tuple(self.owners[owner_id].name for _, owner_id, _ in stored),
                 tuple(owner.name for owner in owners),
             )
         if item.changes:
             self.report.actions_updated.append(item)
         else:
             self.report.actions_unchanged.append(item)
+
+    def _stored_ownership(
+        self, *, action: Action, pk: int, owner_id: int, order: int
+    ) -> ActionOwner:
+        """A stored ownership as loaded from the database, for the rules to change or delete."""
+        ownership = ActionOwner(pk=pk, action=action, owner=self.owners[owner_id], order=order)
+        ownership._state.adding = False
+        return ownership
 
     def _apply_row(self, *, action: Action, position: int, row: PlanRow) -> bool:
         """Set the action's fields from the row; False (with errors reported) if a value is bad.

@@ -16,7 +16,7 @@ import openpyxl
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
 from sendplan.spreadsheets import unescape_formula
@@ -138,7 +138,7 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
     number_formats = _NumberFormats(sheet)
     values: dict[int, dict[int, str]] = {}
     with workbook._archive.open(sheet._worksheet_path) as source:
-        parser = WorkSheetParser(
+        parser = _SheetParser(
             source,
             workbook.shared_strings,
             epoch=workbook.epoch,
@@ -173,6 +173,46 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
         (row, [cells.get(column, "") for column in range(1, max(cells) + 1)])
         for row, cells in sorted(values.items())
     ]
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading an inline string's text without building openpyxl's
+    rich-text objects for it, which cost a quarter of parsing a workbook that stores its
+    text inline (as openpyxl and some exporters write it)."""
+
+    def parse_cell(self, element):
+        inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+        if inline is None:
+            return super().parse_cell(element)
+        # Without its text the parser reads the rest as before: the coordinate, the style
+        # and any formula, which is the cell's value if it has one.
+        element.remove(inline)
+        cell = super().parse_cell(element)
+        if cell["data_type"] == "inlineStr":
+            cell["value"], cell["data_type"] = _inline_text(inline), "s"
+        return cell
+
+
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _inline_text(inline) -> str:
+    """What openpyxl's Text(...).content gives: the plain text, then each run's text;
+    phonetic guides left out. As there, a repeated element's last value counts."""
+    plain, runs = None, []
+    for child in inline:
+        name = _local_name(child.tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            text = None
+            for part in child:
+                if _local_name(part.tag) == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    return "".join([plain, *runs] if plain is not None else runs)
 
 
 class _NumberFormats(dict):
@@ -286,4 +326,7 @@ def _text_cell(text: str) -> str:
 
 def clean(text: str) -> str:
     """NBSP, line breaks and runs of whitespace become single spaces."""
-    return " ".join(text.translate(INVISIBLE).split())
+    if not text.isascii():
+        # The invisible characters are none of them ASCII; most cells are, and skip this.
+        text = text.translate(INVISIBLE)
+    return " ".join(text.split())

@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_model_for_model
@@ -76,6 +76,9 @@ def _bulk_history_create(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history_model = get_history_model_for_model(model)
+    user_field = history_model._meta.get_field("history_user")
+    if user is not None and not user_field.db_constraint:
+        _hold_user(user_field.related_model, user.pk)
     written_at = _history_date.get() or timezone.now()
     credit = {
         "history_date": written_at,
@@ -95,6 +98,24 @@ def _bulk_history_create(
     credit_values = [_to_database(field)(credit[field.attname]) for field in credited]
     values = _values_of(copied)
     _insert_rows(history_model, [*copied, *credited], [values(obj) + credit_values for obj in objs])
+
+
+def _hold_user(user_model: type[models.Model], pk: int) -> None:
+    """Once for a bulk write, what a foreign key would check for each of its history rows:
+    the user exists, and on PostgreSQL cannot be deleted until this transaction ends (the
+    same lock the key's check takes). For history tables written thousands of rows at a
+    time, which name their user without a foreign key (decision 0010)."""
+    connection = connections[router.db_for_write(user_model)]
+    quote = connection.ops.quote_name
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(user_model._meta.db_table)} "
+            f"WHERE {quote(user_model._meta.pk.column)} = %s{lock}",
+            [pk],
+        )
+        if cursor.fetchone() is None:
+            raise IntegrityError(f"The history names user {pk}, who does not exist.")
 
 
 def _bulk_history_create_with_signals(objs: list, history_model, **credit) -> None:
@@ -134,8 +155,10 @@ def _insert_objects(objs: list, model: type[models.Model]) -> None:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            # One moment for the batch, as its one transaction has.
+            moment = field.pre_save(objs[0], add=True)
             for obj in objs:
-                field.pre_save(obj, add=True)
+                setattr(obj, field.attname, moment)
     values = _values_of(fields)
     rows = [values(obj) for obj in objs]
     database = router.db_for_write(model)
@@ -150,7 +173,7 @@ def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
     get = attrgetter(*(field.attname for field in fields))
     several = len(fields) > 1
     converted = [
-        (index, convert)
+        (index, _remembered(convert))
         for index, convert in enumerate(map(_to_database, fields))
         if convert is not _unchanged
     ]
@@ -162,6 +185,23 @@ def _values_of(fields: list[models.Field]) -> Callable[[models.Model], list]:
         return row
 
     return values
+
+
+def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, run once per value: a batch repeats a few dates thousands of times,
+    and converting one (a date as text on SQLite) costs more than looking it up."""
+    done: dict[Any, Any] = {}
+
+    def remembered(value):
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = converted = convert(value)
+            return converted
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return remembered
 
 
 def _to_database(field: models.Field) -> Callable[[Any], Any]:
@@ -201,17 +241,29 @@ def _insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if returning_pk:
-                # Taken from the table's own sequence, as an INSERT would take them.
+                # Taken from the table's own sequence, as an INSERT would take them. The
+                # sequence is named first: looked up in the nextval() call, it is looked up
+                # for every row, which cost ten times the nextval()s themselves.
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [model._meta.db_table, pk_column, len(rows)],
+                    "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk_column]
+                )
+                (sequence,) = cursor.fetchone()
+                cursor.execute(
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [sequence, len(rows)],
                 )
                 pks = sorted(pk for (pk,) in cursor.fetchall())
                 rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
                 columns = [pk_column, *columns]
             names = ", ".join(map(quote, columns))
-            # COPY (psycopg 3) rather than INSERT: the rows stream without being parsed as SQL.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            types = _binary_copy_types(cursor, table, columns)
+            # COPY (psycopg 3) rather than INSERT: the rows stream without being parsed as SQL,
+            # in binary where every column is of a plain type, which spares both sides
+            # writing and reading each value as text.
+            options = " (FORMAT BINARY)" if types else ""
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN{options}") as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
             return pks
@@ -231,6 +283,33 @@ def _insert_rows(
                 # In the order of the VALUES, as Django's bulk_create relies on.
                 pks.extend(pk for (pk,) in cursor.fetchall())
     return pks
+
+
+# Column types whose Python values (as _to_database leaves them) psycopg writes in
+# binary as they are; any other type in a table sends its COPY as text.
+BINARY_COPY_TYPES = {
+    "int2",
+    "int4",
+    "int8",
+    "text",
+    "varchar",
+    "bool",
+    "date",
+    "timestamptz",
+}
+
+
+def _binary_copy_types(cursor, table: str, columns: list[str]) -> list[str] | None:
+    """The columns' types, in order, if a binary COPY can write them all; else None.
+    ``table`` is quoted, as in SQL."""
+    cursor.execute(
+        "SELECT attname, typname FROM pg_attribute JOIN pg_type ON pg_type.oid = atttypid "
+        "WHERE attrelid = %s::regclass AND attname = ANY(%s)",
+        [table, columns],
+    )
+    types = dict(cursor.fetchall())
+    ordered = [types.get(column) for column in columns]
+    return ordered if all(name in BINARY_COPY_TYPES for name in ordered) else None
 
 
 def _send(signal, instance: models.Model, row: models.Model) -> None:

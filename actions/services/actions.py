@@ -8,8 +8,10 @@ sendplan/audit.py.
 
 import copy
 import datetime
+import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -70,7 +72,12 @@ def action_changed_fields(old: Action | None, new: Action) -> dict[str, tuple]:
 
 
 def action_prepare(
-    *, old: Action | None, action: Action, reason: str, reason_is_note: bool = False
+    *,
+    old: Action | None,
+    action: Action,
+    reason: str,
+    reason_is_note: bool = False,
+    known_valid: set[tuple[str, Any]] | None = None,
 ) -> dict[str, tuple] | None:
     """Apply the rules of saving an action to ``action``, given ``old``, as stored (None if new).
 
@@ -82,7 +89,8 @@ def action_prepare(
     complete, and 100% on an open one is asked about. Raises ValidationError for any of these
     or a bad field value. Runs no query when the action's priority and strategy are loaded
     (select_related), so it leaves the priority's existence and the reference's uniqueness
-    to the caller.
+    to the caller. ``known_valid`` is for a caller preparing many actions (see
+    validate_without_queries).
     """
     action_apply_deadline(old=old, action=action)
     action_apply_completion(old=old, action=action)
@@ -101,7 +109,7 @@ def action_prepare(
     if completion_question := action_completion_question(old=old, action=action):
         errors["percent_complete"] = [completion_question]
     try:
-        validate_without_queries(action)
+        validate_without_queries(action, known_valid=known_valid)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:
@@ -171,13 +179,47 @@ def action_reason_errors(*, changes: dict[str, tuple], reason: str) -> dict[str,
     return {field: message for field, message in FIELDS_NEEDING_REASON.items() if field in changes}
 
 
-def validate_without_queries(instance: models.Model) -> None:
+def validate_without_queries(
+    instance: models.Model, *, known_valid: set[tuple[str, Any]] | None = None
+) -> None:
     """full_clean without the checks that each cost a query: foreign keys, uniqueness and
     constraints. For callers that resolved the foreign keys themselves; the database's
-    constraints still guard the rest."""
-    relations = [field.name for field in instance._meta.concrete_fields if field.is_relation]
-    instance.clean_fields(exclude=relations)
+    constraints still guard the rest.
+
+    ``known_valid`` holds (field, value) pairs this caller has already found valid, for
+    many objects of one model checked in turn (an import's actions share a few statuses,
+    deadlines and dates): a field holding such a value is not checked again, and the
+    values of a valid object are added. A field's own checks depend on its value alone;
+    the object's clean() still runs every time.
+    """
+    fields, relations = _checked_fields(type(instance))
+    if known_valid is None:
+        instance.clean_fields(exclude=relations)
+        instance.clean()
+        return
+    known = {
+        field.name
+        for field in fields
+        if (field.name, getattr(instance, field.attname)) in known_valid
+    }
+    instance.clean_fields(exclude=relations | known)
     instance.clean()
+    # As cleaned: the values clean_fields converted (a number from text) are now stored.
+    known_valid.update(
+        (field.name, getattr(instance, field.attname))
+        for field in fields
+        if field.name not in known
+    )
+
+
+@functools.cache
+def _checked_fields(model: type[models.Model]) -> tuple[list[models.Field], frozenset[str]]:
+    """A model's fields that validate_without_queries checks, and the names of the others."""
+    concrete = model._meta.concrete_fields
+    return (
+        [field for field in concrete if not field.is_relation],
+        frozenset(field.name for field in concrete if field.is_relation),
+    )
 
 
 def _stored_locked(pk: int) -> Action | None:

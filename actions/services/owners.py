@@ -121,6 +121,14 @@ def ownership_changes(
     return deleted, saved
 
 
+def ownerships_match(existing: Sequence[tuple[int, int]], owners: list[Owner]) -> bool:
+    """Whether ownership_changes would find nothing to change: ``existing`` is the stored
+    (owner id, order) of each ownership, in order. Compares ids alone, so that a caller
+    that finds them equal builds no ActionOwner."""
+    wanted = dict.fromkeys(owners)
+    return list(existing) == [(owner.pk, order) for order, owner in enumerate(wanted)]
+
+
 @transaction.atomic
 def owner_merge(*, source: Owner, target: Owner, user, reason: str) -> Owner:
     """Fold ``source`` into ``target``: two spellings of one role become one owner.

@@ -101,3 +101,34 @@ def test_workbook_declaring_xml_entities_is_refused_not_expanded():
             archive.writestr(member, content)
     with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
         read_plan("plan.xlsx", out.getvalue())
+
+
+def test_inline_strings_read_as_openpyxl_reads_them():
+    # Rich-text runs, a phonetic guide (left out) and a formula over inline text (the
+    # formula wins), as Excel and other writers store text inline.
+    cells = {
+        b"Review the offer": b"<r><rPr><b/></rPr><t>Review </t></r><r><t>the offer</t></r>",
+        b"DCO": b"<t>D</t><r><t>C</t></r><r><t>O</t></r><rPh sb='0' eb='1'><t>x</t></rPh>",
+        b"May 2020": b"<t/><r><t>May 2020</t></r>",
+    }
+    data = small_workbook()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                for text, inline in cells.items():
+                    content = content.replace(b"<t>" + text + b"</t>", inline)
+                formula = b'<f>"Early"&amp;" help"</f>'
+                content = content.replace(
+                    b'<c r="B2" t="inlineStr">', b'<c r="B2" t="inlineStr">' + formula
+                )
+                assert content.count(b"<r>") == 5 and b"<f>" in content
+            archive.writestr(member, content)
+    data = out.getvalue()
+
+    grid = reader.read_grids("plan.xlsx", data)[0]
+
+    assert grid[1][1] == ["1", '="Early"&" help"', "Review the offer", "DCO", "May 2020"]
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    assert list(sheet.values)[1][1:] == tuple(grid[1][1][1:])

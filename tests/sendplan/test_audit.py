@@ -1,8 +1,14 @@
 """The one module that writes history: single and bulk writes carry the user, reason and stamp."""
 
 import datetime
+from decimal import Decimal
 
-from actions.models import Owner
+import pytest
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from actions.models import Action, Owner
+from measures.models import Measure
 from sendplan.audit import (
     bulk_create_with_history,
     bulk_update_with_history,
@@ -51,3 +57,47 @@ def test_delete_with_history_deletes_each_in_turn_with_the_user(area, plan_admin
         ("Lead 1", plan_admin, "Merged"),
         ("Lead 2", plan_admin, "Merged"),
     ]
+
+
+def test_bulk_create_writes_every_column_type_and_history(strategy, plan_admin):
+    # On PostgreSQL a table of plain columns is copied in binary and one with any other
+    # type (here a decimal) as text: both must store what was given, history included.
+    measures = [
+        Measure(
+            strategy=strategy,
+            name=f"Measure {n}",
+            baseline_value=Decimal("12.3456"),
+            baseline_period_end=datetime.date(2024, 3, 31),
+            is_illustrative=True,
+            order=n,
+        )
+        for n in (1, 2)
+    ]
+    owners = [Owner(area=strategy.area, name="Lead", aliases="Lead officer\nLO")]
+    bulk_create_with_history(measures, Measure, user=plan_admin, reason="Imported")
+    bulk_create_with_history(owners, Owner, user=plan_admin, reason="Imported")
+    stored = Measure.objects.order_by("order").values_list(
+        "pk", "name", "baseline_value", "baseline_period_end", "is_illustrative", "order"
+    )
+    assert list(stored) == [
+        (m.pk, m.name, Decimal("12.3456"), datetime.date(2024, 3, 31), True, m.order)
+        for m in measures
+    ]
+    assert Owner.objects.get(pk=owners[0].pk).alias_list == ["Lead officer", "LO"]
+    history = Measure.history.order_by("history_id").values_list(
+        "id", "baseline_value", "history_user", "history_change_reason"
+    )
+    assert list(history) == [
+        (m.pk, Decimal("12.3456"), plan_admin.pk, "Imported") for m in measures
+    ]
+
+
+def test_bulk_history_without_a_user_key_still_refuses_a_user_who_does_not_exist(priority):
+    # The action history names its user without a foreign key (decision 0010): the bulk
+    # writer checks the user once instead, and writes nothing for one who is not there.
+    gone = User(pk=987654, username="gone")
+    action = Action(priority=priority, reference="9.1", text="Review the offer.")
+    with pytest.raises(IntegrityError, match="user 987654"), transaction.atomic():
+        bulk_create_with_history([action], Action, user=gone, reason="Imported")
+    assert not Action.history.filter(reference="9.1").exists()
+    assert not Action.objects.filter(reference="9.1").exists()

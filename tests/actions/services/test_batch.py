@@ -70,3 +70,17 @@ def test_batch_writes_changes_and_owners_with_history(priority, action, owner, p
 def test_batch_is_for_plan_admins_only(officer):
     with pytest.raises(PermissionDenied):
         ActionBatch(user=officer, reason="")
+
+
+def test_batch_checks_each_value_it_has_not_yet_found_valid(priority, plan_admin):
+    # The batch checks a value once: the same value on a later action passes unchecked,
+    # any other value is still checked, however many valid actions came before it.
+    batch = ActionBatch(user=plan_admin, reason="")
+    for number in range(3):
+        batch.add(old=None, action=Action(priority=priority, reference=f"1.{number}", text="A."))
+    for field, value in [("status", "bogus"), ("deadline_text", "x" * 201), ("rag", "purple")]:
+        bad = Action(priority=priority, reference="1.9", text="A.", **{field: value})
+        with pytest.raises(ValidationError) as error:
+            batch.add(old=None, action=bad)
+        assert set(error.value.message_dict) == {field}
+    assert batch.add(old=None, action=Action(priority=priority, reference="1.8", text="B.")) == {}

@@ -8,6 +8,8 @@ from actions.services.owners import (
     owner_merge,
     owner_save,
     owner_spelling_errors,
+    ownership_changes,
+    ownerships_match,
 )
 from priorities.models import LocalArea
 from sendplan import roles
@@ -107,3 +109,21 @@ def test_merging_needs_a_reason_and_an_owner_of_the_same_area(area, owner, plan_
     with pytest.raises(ValidationError, match="same local area"):
         owner_merge(source=source, target=elsewhere, user=plan_admin, reason="x")
     assert Owner.objects.filter(pk=source.pk).exists()
+
+
+def test_ownerships_match_exactly_when_there_is_nothing_to_change(area):
+    # The import compares stored ids this way to skip building ownerships; it must agree
+    # with the rule that decides what to write.
+    first, second, third = (Owner(pk=pk, area=area, name=f"Owner {pk}") for pk in (1, 2, 3))
+    action = Action(pk=1)
+    stored_cases = [[], [(1, 0)], [(1, 0), (2, 1)], [(2, 0), (1, 1)], [(1, 0), (2, 3)]]
+    wanted_cases = [[], [first], [first, second], [second, first], [first, second, first], [third]]
+    for stored in stored_cases:
+        for wanted in wanted_cases:
+            # Built afresh for each case: ownership_changes sets the orders it changes.
+            existing = [
+                ActionOwner(pk=index, action=action, owner_id=owner_id, order=order)
+                for index, (owner_id, order) in enumerate(stored, start=10)
+            ]
+            deleted, saved = ownership_changes(action=action, existing=existing, owners=wanted)
+            assert ownerships_match(stored, wanted) == (not deleted and not saved), (stored, wanted)
