@@ -86,21 +86,29 @@ def test_excel_unicode_text_export_in_utf16_is_read(seed_rows):
     assert summary(rows) == summary(read_plan(SEED.name, SEED.read_bytes()))
 
 
-def test_workbook_declaring_xml_entities_is_refused_not_expanded():
-    # defusedxml refuses entity declarations, the root of "billion laughs" and XXE attacks.
-    data = small_workbook()
+def with_sheet_xml(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through ``change``."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
         for member in source.infolist():
             content = source.read(member)
             if member.filename == "xl/worksheets/sheet1.xml":
-                declaration = b'<!DOCTYPE worksheet [<!ENTITY owner "Expanded">]>'
-                content = declaration + content
-                content = content.replace(b">DCO<", b">&owner;<")
-                assert declaration in content and b"&owner;" in content
+                content = change(content)
             archive.writestr(member, content)
+    return out.getvalue()
+
+
+def test_workbook_declaring_xml_entities_is_refused_not_expanded():
+    # defusedxml refuses entity declarations, the root of "billion laughs" and XXE attacks.
+    declaration = b'<!DOCTYPE worksheet [<!ENTITY owner "Expanded">]>'
+
+    def declare(content: bytes) -> bytes:
+        content = (declaration + content).replace(b">DCO<", b">&owner;<")
+        assert b"&owner;" in content
+        return content
+
     with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
-        read_plan("plan.xlsx", out.getvalue())
+        read_plan("plan.xlsx", with_sheet_xml(small_workbook(), declare))
 
 
 def test_inline_strings_read_as_openpyxl_reads_them():
@@ -111,21 +119,18 @@ def test_inline_strings_read_as_openpyxl_reads_them():
         b"DCO": b"<t>D</t><r><t>C</t></r><r><t>O</t></r><rPh sb='0' eb='1'><t>x</t></rPh>",
         b"May 2020": b"<t/><r><t>May 2020</t></r>",
     }
-    data = small_workbook()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                for text, inline in cells.items():
-                    content = content.replace(b"<t>" + text + b"</t>", inline)
-                formula = b'<f>"Early"&amp;" help"</f>'
-                content = content.replace(
-                    b'<c r="B2" t="inlineStr">', b'<c r="B2" t="inlineStr">' + formula
-                )
-                assert content.count(b"<r>") == 5 and b"<f>" in content
-            archive.writestr(member, content)
-    data = out.getvalue()
+
+    def inline(content: bytes) -> bytes:
+        for text, stored in cells.items():
+            content = content.replace(b"<t>" + text + b"</t>", stored)
+        formula = b'<f>"Early"&amp;" help"</f>'
+        content = content.replace(
+            b'<c r="B2" t="inlineStr">', b'<c r="B2" t="inlineStr">' + formula
+        )
+        assert content.count(b"<r>") == 5 and b"<f>" in content
+        return content
+
+    data = with_sheet_xml(small_workbook(), inline)
 
     grid = reader.read_grids("plan.xlsx", data)[0]
 
