@@ -168,14 +168,15 @@ def main() -> None:
         # The pages in turn, round after round, so that each ratio is of figures measured
         # moments apart on a machine whose load comes and goes.
         for _ in range(args.rounds):
-            rounds.append(
-                {
-                    name: public_load.run_wrk(
-                        url, connections=args.connections, seconds=args.seconds, headers=headers
-                    )
-                    for name, url in pages
-                }
-            )
+            figures = {}
+            for name, url in pages:
+                # The server must have worked off what the last run left queued (packs
+                # computed on every request take seconds to drain) before the next starts.
+                public_load.wait_until_up(f"{base}/floor/", seconds=300)
+                figures[name] = public_load.run_wrk(
+                    url, connections=args.connections, seconds=args.seconds, headers=headers
+                )
+            rounds.append(figures)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
