@@ -184,7 +184,9 @@ def main() -> None:
     cache = "off" if args.no_cache else "on"
     print(
         f"wrk: {args.connections} connections, {args.seconds} s a page, {args.rounds} rounds, "
-        f"gunicorn 2 workers, packs cache {cache}, Accept-Encoding {args.accept_encoding!r}, "
+        f"gunicorn 2 workers, packs cache {cache}, "
+        f"SENDPLAN_DB_PREPARED_STATEMENTS {env.get('SENDPLAN_DB_PREPARED_STATEMENTS', 'default')}, "
+        f"Accept-Encoding {args.accept_encoding!r}, "
         f"CONN_MAX_AGE {env.get('CONN_MAX_AGE', 'production default')}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )

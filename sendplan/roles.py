@@ -119,6 +119,14 @@ def _area_ids(user) -> list[int]:
     return ids
 
 
+def _board_ids(user) -> set[int]:
+    """The ids of the boards the user sits on, read as their areas are (RoleBackend)."""
+    ids = getattr(user, "_board_ids", None)
+    if ids is None:
+        ids = user._board_ids = set(user.board_memberships.values_list("board_id", flat=True))
+    return ids
+
+
 def within_areas(user, queryset):
     """The rows of a scoped model's queryset that lie in the user's local areas.
 
@@ -256,7 +264,7 @@ def can_review_at(user, meeting) -> bool:
     """Plan admins record any board's reviews; board members only those of their own boards."""
     if not (can_review(user) and in_areas(user, meeting)):
         return False
-    return can_manage_governance(user) or meeting.board.members.filter(pk=user.pk).exists()
+    return can_manage_governance(user) or meeting.board_id in _board_ids(user)
 
 
 def can_view_plan(user) -> bool:
@@ -340,8 +348,9 @@ def role_names(user) -> list[str]:
 
 class RoleBackend(ModelBackend):
     """Answers permission checks as ModelBackend does, but reads a user's own permissions,
-    their roles' permissions, their roles' names and their local areas in one query
-    (ModelBackend takes two, role_names a third, on every signed-in page). Signs nobody in.
+    their roles' permissions, their roles' names, their local areas and the boards they sit
+    on in one query (ModelBackend takes two, role_names a third, on every signed-in page).
+    Signs nobody in.
 
     It keeps the permissions where ModelBackend looks for them on the user object, so the
     backends after it (ModelBackend, single sign-on's) answer from them too.
@@ -358,27 +367,30 @@ class RoleBackend(ModelBackend):
             and obj is None
             and not hasattr(user_obj, "_perm_cache")
         ):
-            permissions, names, areas = set(), set(), []
+            permissions, names, areas, boards = set(), set(), [], set()
             alias = router.db_for_read(Permission)
             with connections[alias].cursor() as cursor:
-                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 4)
+                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 5)
                 for kind, first, second in cursor.fetchall():
                     if kind == "role":
                         names.add(first)
                     elif kind == "area":
                         areas.append(int(first))
+                    elif kind == "board":
+                        boards.add(int(first))
                     else:
                         permissions.add(f"{first}.{second}")
             user_obj._perm_cache = permissions
             user_obj._role_group_names = names
             user_obj._area_ids = areas
+            user_obj._board_ids = boards
         return super().get_all_permissions(user_obj, obj)
 
 
 @functools.cache
 def _roles_and_permissions_sql(alias: str) -> str:
     """Written out: the ORM took longer to compile the union than the database to run it.
-    Parameters: the user, four times."""
+    Parameters: the user, five times."""
     quote = connections[alias].ops.quote_name
     user = get_user_model()
     permission = quote(Permission._meta.db_table)
@@ -388,6 +400,7 @@ def _roles_and_permissions_sql(alias: str) -> str:
     held = quote(user.groups.through._meta.db_table)
     group = quote(Group._meta.db_table)
     membership = quote(user._meta.get_field("area_memberships").related_model._meta.db_table)
+    seat = quote(user._meta.get_field("board_memberships").related_model._meta.db_table)
     named = (
         f"SELECT 'permission', t.app_label, p.codename FROM {permission} p "
         f"JOIN {content_type} t ON t.id = p.content_type_id "
@@ -399,7 +412,9 @@ def _roles_and_permissions_sql(alias: str) -> str:
         f"UNION ALL SELECT 'role', r.name, '' FROM {group} r "
         f"JOIN {held} h ON h.group_id = r.id WHERE h.user_id = %s "
         f"UNION ALL SELECT 'area', CAST(m.area_id AS VARCHAR(20)), '' FROM {membership} m "
-        f"WHERE m.user_id = %s"
+        f"WHERE m.user_id = %s "
+        f"UNION ALL SELECT 'board', CAST(b.board_id AS VARCHAR(20)), '' FROM {seat} b "
+        f"WHERE b.user_id = %s"
     )
 
 

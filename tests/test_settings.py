@@ -119,6 +119,40 @@ def test_postgresql_connections_run_without_jit(db):
         assert cursor.fetchone()[0] == "off"
 
 
+def test_postgresql_keeps_a_querys_plan_from_its_second_run(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the setting is for psycopg")
+    probe = "SELECT username FROM auth_user WHERE id = %s -- plan kept"
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(probe, [1])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%-- plan kept"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "environment, options",
+    [({}, "True 1"), ({"SENDPLAN_DB_PREPARED_STATEMENTS": "false"}, "None None")],
+)
+def test_prepared_statements_can_be_turned_off_for_a_pooler(environment, options):
+    show = "from django.db import connection as c; o = c.settings_dict['OPTIONS']; "
+    show += "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    result = run_manage(
+        "shell",
+        "-c",
+        show,
+        unset={"SENDPLAN_DB_PREPARED_STATEMENTS"},
+        DATABASE_URL="postgres://user:pw@db.example:5433/sendplan",
+        **environment,
+    )
+    assert " ".join(result.stdout.split()[-2:]) == options, result.stderr
+
+
 @pytest.mark.parametrize("environment, kept", [({}, "60 True"), ({"CONN_MAX_AGE": "0"}, "0 True")])
 def test_production_workers_keep_their_database_connection(environment, kept):
     show = "from django.db import connection as c; s = c.settings_dict; "

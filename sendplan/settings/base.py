@@ -96,6 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A history read over many areas can cross jit_above_cost and spend longer compiling
     # than running; our queries are short and indexed (docs/decisions/0005).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound on the server, and a query prepared the second time a connection
+    # runs it, so its plan is kept: planning cost more than running most of a page's
+    # queries (docs/decisions/0013). Off for a pooler that cannot keep prepared statements
+    # per client (PgBouncer in transaction mode without max_prepared_statements).
+    if env_bool("SENDPLAN_DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,5 +1,5 @@
-"""What a user may do is read once a request: their permissions and roles in one query, and
-an object fetched within their areas is not looked up again to check its area."""
+"""What a user may do is read once a request: their permissions, roles, areas and board
+seats in one query, and an object fetched within their areas is not looked up again."""
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
