@@ -43,11 +43,16 @@ def make_user(username: str, group: str, *areas: LocalArea) -> User:
     return user
 
 
-def give_area(user: User, area: LocalArea) -> User:
-    """Give the user a local area; returns the user as their next request loads them (a
-    user object reads its areas once, as it reads its permissions)."""
-    AreaMembership.objects.create(area=area, user=user)
+def as_next_request(user: User) -> User:
+    """The user as their next request loads them: a user object reads its permissions,
+    roles, areas and board seats once (sendplan.roles.RoleBackend)."""
     return User.objects.get(pk=user.pk)
+
+
+def give_area(user: User, area: LocalArea) -> User:
+    """Give the user a local area; returns the user as their next request loads them."""
+    AreaMembership.objects.create(area=area, user=user)
+    return as_next_request(user)
 
 
 def update_progress(action, user, status, *, rag="", percent=0, note="", **more):

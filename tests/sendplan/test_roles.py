@@ -11,16 +11,11 @@ from actions.models import Action
 from priorities.models import LocalArea
 from sendplan import roles
 
-from ..conftest import make_user
-
-
-def fresh(user: User) -> User:
-    """The user as the next request loads them."""
-    return User.objects.get(pk=user.pk)
+from ..conftest import as_next_request, make_user
 
 
 def test_permissions_and_role_names_take_one_query(board_member, django_assert_num_queries):
-    user = fresh(board_member)
+    user = as_next_request(board_member)
     with django_assert_num_queries(1):
         assert roles.can_view_governance(user)
         assert roles.can_review(user)
@@ -30,9 +25,9 @@ def test_permissions_and_role_names_take_one_query(board_member, django_assert_n
 
 
 def test_a_permission_given_to_the_person_counts_as_one_given_to_their_role(officer):
-    assert not fresh(officer).has_perm("governance.view_meeting")
+    assert not as_next_request(officer).has_perm("governance.view_meeting")
     officer.user_permissions.add(Permission.objects.get(codename="view_meeting"))
-    user = fresh(officer)
+    user = as_next_request(officer)
     assert user.has_perm("governance.view_meeting") and roles.can_view_governance(user)
     assert roles.role_names(user) == [roles.OFFICER]
 
@@ -40,21 +35,21 @@ def test_a_permission_given_to_the_person_counts_as_one_given_to_their_role(offi
 def test_a_permission_taken_from_a_role_is_gone_on_the_next_request(board_member):
     group = Group.objects.get(name=roles.BOARD_MEMBER)
     group.permissions.remove(Permission.objects.get(codename="view_meeting"))
-    assert not roles.can_view_governance(fresh(board_member))
+    assert not roles.can_view_governance(as_next_request(board_member))
 
 
 def test_a_deactivated_user_may_do_nothing(board_member):
     board_member.is_active = False
     board_member.save()
-    user = fresh(board_member)
+    user = as_next_request(board_member)
     assert not user.has_perm("governance.view_meeting")
     assert not roles.can_view_governance(user)
 
 
 def test_the_service_administrator_may_do_everything(db):
     user = User.objects.create_superuser("root", password="pw")
-    assert fresh(user).has_perm("governance.change_meeting")
-    assert roles.role_names(fresh(user)) == []
+    assert as_next_request(user).has_perm("governance.change_meeting")
+    assert roles.role_names(as_next_request(user)) == []
 
 
 def test_the_role_backend_signs_nobody_in(board_member, client):
