@@ -140,7 +140,9 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
     with workbook._archive.open(sheet._worksheet_path) as source:
         parser = _SheetParser(
             source,
-            workbook.shared_strings,
+            # The loaded shared strings table: openpyxl hands it to each read-only sheet;
+            # the workbook's own `shared_strings` is the empty list a save would fill.
+            sheet._shared_strings,
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,

@@ -9,6 +9,15 @@ from planfile.layout import PlanRow, read_plan
 from tests.seed import SEED
 
 from .plans import KNOWN_OWNERS
+from .producers import (
+    CSV_AS_TYPED,
+    PRODUCERS,
+    libreoffice_convert,
+    openpyxl_workbook,
+    seed_csv,
+    seed_sheet,
+    xlsxwriter_workbook,
+)
 
 AREA = "Medway"
 STRATEGY = "Joint SEND Strategy 2019-22"
@@ -57,3 +66,20 @@ def import_plan(plan_admin):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def libreoffice_seed(tmp_path_factory) -> bytes:
+    """The seed's CSV opened in LibreOffice Calc and saved as an Excel workbook."""
+    folder = tmp_path_factory.mktemp("libreoffice-seed")
+    saved = libreoffice_convert({"plan.csv": seed_csv()}, folder, input_filter=CSV_AS_TYPED)
+    return saved["plan.csv"]
+
+
+@pytest.fixture(params=PRODUCERS)
+def seed_workbook(request) -> bytes:
+    """The seed appendix as a workbook written by each producer in turn."""
+    if request.param == "libreoffice":
+        return request.getfixturevalue("libreoffice_seed")
+    write = {"openpyxl": openpyxl_workbook, "xlsxwriter": xlsxwriter_workbook}[request.param]
+    return write([seed_sheet()])

@@ -72,6 +72,12 @@ def test_seed_text_is_kept_as_written_typos_and_all(seed_rows):
     assert '"Effective Leadership: Inclusion Program"' in evaluate.text
 
 
+def test_seed_saved_as_a_workbook_by_each_producer_reads_like_the_seed(seed_rows, seed_workbook):
+    rows = read_plan("Action plan.xlsx", seed_workbook, known_owner_names=KNOWN_OWNERS)
+    assert summary(rows) == summary(seed_rows)
+    assert [row.row_number for row in rows] == [row.row_number for row in seed_rows]
+
+
 def test_xlsx_with_merged_priorities_and_reordered_columns_reads_like_the_seed(seed_rows):
     rows = read_plan(
         "Action plan.XLSX", merged_xlsx_layout(seed_rows), known_owner_names=KNOWN_OWNERS
