@@ -12,6 +12,7 @@ from .plans import KNOWN_OWNERS
 from .producers import (
     CSV_AS_TYPED,
     PRODUCERS,
+    featured_plan,
     libreoffice_convert,
     openpyxl_workbook,
     seed_csv,
@@ -83,3 +84,21 @@ def seed_workbook(request) -> bytes:
         return request.getfixturevalue("libreoffice_seed")
     write = {"openpyxl": openpyxl_workbook, "xlsxwriter": xlsxwriter_workbook}[request.param]
     return write([seed_sheet()])
+
+
+@pytest.fixture(scope="session")
+def libreoffice_featured(tmp_path_factory) -> bytes:
+    """The featured plan written by XlsxWriter, then opened and saved by LibreOffice Calc."""
+    rows = read_plan(SEED.name, SEED.read_bytes(), known_owner_names=KNOWN_OWNERS)
+    written = xlsxwriter_workbook(featured_plan(rows))
+    folder = tmp_path_factory.mktemp("libreoffice-featured")
+    return libreoffice_convert({"featured.xlsx": written}, folder)["featured.xlsx"]
+
+
+@pytest.fixture(params=PRODUCERS)
+def featured_workbook(request, seed_rows) -> bytes:
+    """The featured plan (see producers.featured_plan) as each producer writes it."""
+    if request.param == "libreoffice":
+        return request.getfixturevalue("libreoffice_featured")
+    write = {"openpyxl": openpyxl_workbook, "xlsxwriter": xlsxwriter_workbook}[request.param]
+    return write(featured_plan(seed_rows))

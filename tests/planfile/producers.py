@@ -207,3 +207,69 @@ def with_part(data: bytes, part: str, change) -> bytes:
 def parts_matching(data: bytes, pattern: str) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return [name for name in archive.namelist() if re.fullmatch(pattern, name)]
+
+
+MONTH_YEAR = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|"
+    r"October|November|December) (\d{4})"
+)
+# Formats that show a month, as Excel offers them and as area teams set them.
+MONTH_FORMATS = ("mmmm yyyy", "mmm-yy", "[$-809]mmmm yyyy;@", "mmmm\\ yyyy")
+# Actions whose deadline is a date shown to the day: reference, format, the words shown.
+DAY_DATES = {"3.1": ("dd/mm/yyyy", "1 September 2022"), "6.2": ("d mmmm yyyy", "1 September 2019")}
+# Hidden rows are read like any other: hiding is how a sheet is shown, not what it says.
+HIDDEN_ACTIONS = ("1.3", "5.4")
+
+
+def featured_plan(seed_rows) -> list[Sheet]:
+    """The seed plan as an area team keeps it in a workbook: a cover sheet before the plan
+    and a lists sheet after it; a title merged across; an autofilter on the header; each
+    priority's number and title merged down over its actions; the first action of each
+    priority in rich text; month deadlines as date cells in several formats, two shown to
+    the day; two action rows hidden."""
+    header = ["No", "Priority", "Actions", "By whom", "By When"]
+    rows = [["Appendix 2 – Send Strategy Joint Action Plan"], [], header]
+    merged, hidden = ["A1:E1"], []
+    by_priority: dict[int, list] = {}
+    for row in seed_rows:
+        by_priority.setdefault(row.priority_number, []).append(row)
+    month_format = 0
+    for number, group in by_priority.items():
+        first = len(rows) + 1
+        for position, row in enumerate(group, start=1):
+            reference = f"{number}.{position}"
+            text = row.text
+            if position == 1:
+                word, rest = text.split(" ", 1)
+                text = Rich(((word, True), (" " + rest, False)))
+            deadline = row.deadline_text
+            month = MONTH_YEAR.fullmatch(deadline)
+            if month:
+                day = datetime.datetime.strptime(deadline, "%B %Y").date()
+                if reference in DAY_DATES:
+                    deadline = DateCell(day, DAY_DATES[reference][0])
+                else:
+                    deadline = DateCell(day, MONTH_FORMATS[month_format % len(MONTH_FORMATS)])
+                    month_format += 1
+            priority = [number, row.priority_title] if position == 1 else [None, None]
+            rows.append([*priority, text, row.owners_text, deadline])
+            if reference in HIDDEN_ACTIONS:
+                hidden.append(len(rows))
+        merged += [f"A{first}:A{len(rows)}", f"B{first}:B{len(rows)}"]
+    return [
+        Sheet("Cover", [["SEND strategy action plan"], ["See the Plan sheet."]]),
+        Sheet("Plan", rows, merged=merged, hidden_rows=hidden, autofilter=f"A3:E{len(rows)}"),
+        Sheet("Lists", [["Owners"], ["DCO"], ["PEP"], ["SEN manager"]]),
+    ]
+
+
+def featured_summary(seed_rows) -> list[tuple]:
+    """What the featured plan must read as: the seed's, with the day-dated deadlines."""
+    summaries = []
+    positions: dict[int, int] = {}
+    for row in seed_rows:
+        positions[row.priority_number] = positions.get(row.priority_number, 0) + 1
+        reference = f"{row.priority_number}.{positions[row.priority_number]}"
+        deadline = DAY_DATES[reference][1] if reference in DAY_DATES else row.deadline_text
+        summaries.append((row.priority_number, row.priority_title, row.text, row.owners, deadline))
+    return summaries

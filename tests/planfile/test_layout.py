@@ -25,6 +25,7 @@ from .plans import (
     summary,
     xlsx_bytes,
 )
+from .producers import featured_summary
 
 
 def test_seed_appendix_has_seven_priorities_with_full_titles(seed_rows):
@@ -76,6 +77,16 @@ def test_seed_saved_as_a_workbook_by_each_producer_reads_like_the_seed(seed_rows
     rows = read_plan("Action plan.xlsx", seed_workbook, known_owner_names=KNOWN_OWNERS)
     assert summary(rows) == summary(seed_rows)
     assert [row.row_number for row in rows] == [row.row_number for row in seed_rows]
+
+
+def test_workbook_with_sheets_merges_filters_hidden_rows_rich_text_and_dates_reads_like_the_seed(
+    seed_rows, featured_workbook
+):
+    # Made by each producer: see producers.featured_plan.
+    rows = read_plan("Action plan.xlsx", featured_workbook, known_owner_names=KNOWN_OWNERS)
+    assert summary(rows) == featured_summary(seed_rows)
+    # The Plan sheet's rows: title, blank, header, then the actions, hidden ones included.
+    assert [row.row_number for row in rows] == list(range(4, 4 + len(seed_rows)))
 
 
 def test_xlsx_with_merged_priorities_and_reordered_columns_reads_like_the_seed(seed_rows):

@@ -14,6 +14,7 @@ from planfile.reader import PlanFileError
 from tests.seed import SEED
 
 from .plans import merged_xlsx_layout, small_workbook, summary, unreadable_workbooks, xlsx_bytes
+from .producers import Rich, Sheet, with_part, xlsxwriter_workbook
 
 
 @pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
@@ -137,3 +138,53 @@ def test_inline_strings_read_as_openpyxl_reads_them():
     assert grid[1][1] == ["1", '="Early"&" help"', "Review the offer", "DCO", "May 2020"]
     sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     assert list(sheet.values)[1][1:] == tuple(grid[1][1][1:])
+
+
+def test_each_producer_writes_every_feature_the_reader_is_tested_on(featured_workbook):
+    # Guards the producer tests: they prove something only if the files hold these.
+    workbook = openpyxl.load_workbook(io.BytesIO(featured_workbook))
+    assert workbook.sheetnames == ["Cover", "Plan", "Lists"]
+    sheet = workbook["Plan"]
+    assert {"A1:E1", "A4:A8", "B4:B8"} <= {str(cells) for cells in sheet.merged_cells.ranges}
+    assert [row for row in (6, 29) if sheet.row_dimensions[row].hidden] == [6, 29]
+    assert sheet.auto_filter.ref == "A3:E39"
+    date_formats = {cell.number_format for (cell,) in sheet["E4:E39"] if cell.is_date}
+    assert len(date_formats) >= 5
+    with zipfile.ZipFile(io.BytesIO(featured_workbook)) as archive:
+        names = archive.namelist()
+        shared = archive.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else b""
+    # openpyxl writes text inline; the others, as Excel does, in the shared strings table,
+    # the first action of each priority in runs.
+    assert shared.count(b"<r>") >= 7 or (
+        not shared and b"inlineStr" in sheet_xml(featured_workbook)
+    )
+
+
+def sheet_xml(data: bytes, part: str = "xl/worksheets/sheet2.xml") -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(part)
+
+
+def test_shared_strings_with_rich_text_runs_and_phonetic_guides_read_as_openpyxl_reads_them():
+    sheet = Sheet(
+        "Plan",
+        [
+            ["No", "Priority", "Actions", "By whom", "By when"],
+            [1, "Early help", Rich((("Review ", True), ("the offer", False))), "DCO", "May 2020"],
+        ],
+    )
+    guide = b'<rPh sb="0" eb="3"><t>\xe3\x83\x87\xe3\x82\xa3</t></rPh><phoneticPr fontId="0"/>'
+
+    def with_guide(content: bytes) -> bytes:
+        changed = content.replace(b"<t>DCO</t></si>", b"<t>DCO</t>" + guide + b"</si>")
+        assert changed != content
+        return changed
+
+    data = with_part(xlsxwriter_workbook([sheet]), "xl/sharedStrings.xml", with_guide)
+    assert b'<c r="C2" t="s">' in sheet_xml(data, "xl/worksheets/sheet1.xml")
+
+    grid = reader.read_grids("plan.xlsx", data)[0]
+
+    assert grid[1][1] == ["1", "Early help", "Review the offer", "DCO", "May 2020"]
+    loaded = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    assert list(loaded.values)[1] == (1, *grid[1][1][1:])
