@@ -32,7 +32,7 @@ from sendplan.roles import within_areas
 from .forms import PlanImportConfirmForm, PlanImportForm
 from .importer import ImportReport, PlanImportError, plan_import
 from .layout import read_plan
-from .reader import PlanFileError
+from .reader import PlanFileError, PlanReadFault
 
 UPLOAD_FOLDER = "plan-imports"
 # Previews not confirmed within this time are abandoned; their files are removed.
@@ -90,7 +90,8 @@ def actions_as_read(user, area_name: str, file_name: str, data: bytes):
     directory = OwnerDirectory(area)
     try:
         rows = read_plan(file_name, data, known_owner_names=directory.spellings())
-    except PlanFileError:
+    except (PlanFileError, PlanReadFault):
+        # The dry run's report already shows why.
         return [], []
     read, warnings, warned = [], [], set()
     positions: dict[int, int] = {}

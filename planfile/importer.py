@@ -28,7 +28,7 @@ from sendplan.audit import save_with_history
 from sendplan.roles import can_edit_plan
 
 from .layout import PlanRow, read_plan
-from .reader import PlanFileError
+from .reader import PlanFileError, PlanReadFault
 
 PERCENT = re.compile(r"(\d{1,3})(?:\.0+)?\s*%?")
 
@@ -171,6 +171,9 @@ class _PlanImport:
             )
         except PlanFileError as error:
             report.errors.append(str(error))
+            return
+        except PlanReadFault as fault:
+            report.errors.append(fault.message)
             return
         strategy, report.strategy_created = strategy_get_or_create(
             area=area, title=report.strategy_title, user=self.user, reason=self.reason

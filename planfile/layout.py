@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .owners import OwnerSplitter
-from .reader import Grid, PlanFileError, clean, read_grids
+from .reader import Grid, PlanFileError, clean, faults_reported, read_grids
 
 # The header row sits near the top, below at most a title and a few notes.
 HEADER_SEARCH_ROWS = 30
@@ -139,10 +139,12 @@ class PlanRow:
 def read_plan(name: str, data: bytes, *, known_owner_names: Iterable[str] = ()) -> list[PlanRow]:
     """Every action in the file, in file order, with its priority's full title.
 
-    Raises PlanFileError, with a message for the uploader, when the file cannot be read.
+    Raises PlanFileError, with a message for the uploader, when the file cannot be read,
+    and PlanReadFault, having logged it, when reading it fails through a fault of ours.
     """
-    grid, layout = _find_layout(read_grids(name, data))
-    rows = _plan_rows(grid, layout, OwnerSplitter(known_owner_names))
+    with faults_reported(name, data):
+        grid, layout = _find_layout(read_grids(name, data))
+        rows = _plan_rows(grid, layout, OwnerSplitter(known_owner_names))
     if not rows:
         raise PlanFileError(f"The file has no actions below its header row (row {layout.row}).")
     return rows

@@ -8,18 +8,27 @@ normalised and any formula guard dropped. Pure Python: no Django, no database.
 import codecs
 import csv
 import datetime
+import hashlib
 import io
+import logging
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
 from sendplan.spreadsheets import unescape_formula
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".tsv", ".txt")
 
@@ -43,6 +52,39 @@ class PlanFileError(Exception):
         self.message = message
         self.row = row
         super().__init__(message if row is None else f"Row {row}: {message}")
+
+
+class PlanReadFault(Exception):
+    """Reading the file failed through a fault in sendplan, not in the file.
+
+    The traceback is logged with ``reference``; ``message`` gives the uploader that
+    reference instead of blaming their file.
+    """
+
+    def __init__(self, reference: str):
+        self.reference = reference
+        self.message = (
+            "We could not read this file. This is a fault in sendplan, not in your file; "
+            f"reference {reference}. Please give this reference to your service administrator."
+        )
+        super().__init__(self.message)
+
+
+@contextmanager
+def faults_reported(name: str, data: bytes) -> Iterator[None]:
+    """Any error but PlanFileError while reading is ours: logged, and raised as PlanReadFault.
+
+    The reference is the file's digest, so each reading of one file (a preview reads it
+    twice) logs under the same reference.
+    """
+    try:
+        yield
+    except PlanFileError:
+        raise
+    except Exception as error:
+        reference = hashlib.sha256(data).hexdigest()[:12]
+        logger.exception("Reading the plan file %r failed; reference %s", name, reference)
+        raise PlanReadFault(reference) from error
 
 
 def read_grids(name: str, data: bytes) -> list[Grid]:
@@ -97,13 +139,31 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
         )
     try:
         return _workbook_grids(data)
-    except PlanFileError:
-        raise
-    except Exception as error:
-        # A damaged zip (truncated, a bad central directory), a zip that is not a workbook
-        # (a renamed .docx) or a workbook missing a part fails wherever the reading first
-        # meets it, with whatever error that is; all of them mean the same to the user.
+    except DAMAGED_FILE_ERRORS as error:
         raise PlanFileError(DAMAGED_XLSX) from error
+    except KeyError as error:
+        if not _is_missing_part(error):
+            raise
+        raise PlanFileError(DAMAGED_XLSX) from error
+
+
+# What a damaged file or a zip of another kind raises wherever the reading first meets the
+# damage: a broken zip (truncated, a bad index or checksum, a corrupt compressed part),
+# malformed XML, XML declaring entities (defusedxml refuses them), and openpyxl's own
+# "Unable to read workbook" (a ValueError wrapping bad XML found while loading) and "File
+# contains no valid workbook part" (an OSError). Sheets' values are checked as parsed.
+DAMAGED_FILE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ParseError,
+    DefusedXmlException,
+)
+
+
+def _is_missing_part(error: KeyError) -> bool:
+    """A part the workbook names is not in the zip: zipfile's KeyError, not any other."""
+    return str(error.args[0] if error.args else "").startswith("There is no item named")
 
 
 def _workbook_grids(data: bytes) -> list[Grid]:
@@ -117,7 +177,10 @@ def _workbook_grids(data: bytes) -> list[Grid]:
             "right file, or save the plan as CSV."
         )
     # Read-only: each sheet's XML is streamed rather than built into cells in memory.
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except (ValueError, OSError) as error:
+        raise PlanFileError(DAMAGED_XLSX) from error
     try:
         if not workbook.sheetnames:
             # Every workbook has a sheet; openpyxl leaves out one whose part is missing.
@@ -147,7 +210,7 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
         )
-        for row, cells in parser.parse():
+        for row, cells in _parsed_rows(parser):
             texts = {}
             for cell in cells:
                 value = cell["value"]
@@ -177,12 +240,30 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
     ]
 
 
+def _parsed_rows(parser: "_SheetParser") -> Iterator[tuple[int, list[dict]]]:
+    """The parser's rows; a malformed sheet (bad XML, a cell value or coordinate that is not
+    one, a shared string that is not in the table) is a damaged file."""
+    rows = parser.parse()
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, *DAMAGED_FILE_ERRORS) as error:
+            raise PlanFileError(DAMAGED_XLSX) from error
+        yield row
+
+
 class _SheetParser(WorkSheetParser):
     """openpyxl's sheet parser, reading an inline string's text without building openpyxl's
     rich-text objects for it, which cost a quarter of parsing a workbook that stores its
     text inline (as openpyxl and some exporters write it)."""
 
     def parse_cell(self, element):
+        if element.get("t") == "s":
+            index = element.findtext(VALUE_TAG)
+            if index is not None and not 0 <= int(index) < len(self.shared_strings):
+                raise ValueError(f"Shared string {index} is not in the table.")
         inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
         if inline is None:
             return super().parse_cell(element)
@@ -225,8 +306,13 @@ class _NumberFormats(dict):
         self.sheet = sheet
 
     def __missing__(self, style_id: int) -> str:
-        self[style_id] = ReadOnlyCell(self.sheet, 0, 0, None, style_id=style_id).number_format
-        return self[style_id]
+        try:
+            number_format = ReadOnlyCell(self.sheet, 0, 0, None, style_id=style_id).number_format
+        except IndexError as error:
+            # A cell names a style the workbook's table does not have.
+            raise PlanFileError(DAMAGED_XLSX) from error
+        self[style_id] = number_format
+        return number_format
 
 
 def _xlsx_cell_text(value: object, number_format: str) -> str:

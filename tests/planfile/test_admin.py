@@ -1,6 +1,7 @@
 """A plan admin imports, exports and re-imports the plan in the browser's admin."""
 
 import csv
+import hashlib
 import io
 
 import openpyxl
@@ -196,3 +197,29 @@ def test_officer_cannot_import(client, officer):
     response = client.get(IMPORT_URL)
     assert response.status_code == 302
     assert not Priority.objects.exists()
+
+
+def test_a_fault_in_the_reader_shows_its_reference_not_a_damaged_file(
+    admin_client, monkeypatch, caplog, seed_workbook
+):
+    monkeypatch.setattr("planfile.reader._SheetParser.parse_cell", broken_parse_cell)
+    before = plan_counts()
+
+    response = upload(admin_client, seed_workbook, "plan.xlsx")
+
+    page = response.content.decode()
+    reference = hashlib.sha256(seed_workbook).hexdigest()[:12]
+    assert (
+        "We could not read this file. This is a fault in sendplan, not in your file; "
+        f"reference {reference}." in page
+    )
+    assert "damaged" not in page
+    assert response.context.get("confirm_form") is None
+    assert plan_counts() == before
+    logged = [record for record in caplog.records if record.name == "planfile.reader"]
+    assert logged and {record.exc_info[0] for record in logged} == {TypeError}
+    assert all(reference in record.getMessage() for record in logged)
+
+
+def broken_parse_cell(self, element):
+    raise TypeError("a bug of ours")

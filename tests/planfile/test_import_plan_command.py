@@ -13,6 +13,8 @@ from actions.models import Action
 from priorities.models import LocalArea, Strategy
 
 from .plans import unreadable_workbooks
+from .producers import seed_sheet, xlsxwriter_workbook
+from .test_admin import broken_parse_cell
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "medway-send-action-plan-appendix-2.txt"
 STRATEGY = "Joint SEND Strategy 2019-22"
@@ -166,3 +168,22 @@ def test_missing_file_is_refused_naming_it(db, tmp_path):
 
     with pytest.raises(CommandError, match=f"Cannot read {missing}"):
         import_plan(missing)
+
+
+def test_a_fault_in_the_reader_is_reported_with_its_reference(db, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr("planfile.reader._SheetParser.parse_cell", broken_parse_cell)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(xlsxwriter_workbook([seed_sheet()]))
+
+    with pytest.raises(CommandError) as error:
+        import_plan(path)
+
+    (record,) = caplog.records
+    reference = record.args[-1]
+    assert str(error.value) == (
+        "plan.xlsx was not imported; nothing was written.\n"
+        "We could not read this file. This is a fault in sendplan, not in your file; "
+        f"reference {reference}. Please give this reference to your service administrator."
+    )
+    assert record.exc_info[0] is TypeError
+    assert not LocalArea.objects.exists()

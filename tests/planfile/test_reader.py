@@ -3,6 +3,7 @@
 import codecs
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -10,11 +11,11 @@ import pytest
 
 from planfile import reader
 from planfile.layout import read_plan
-from planfile.reader import PlanFileError
+from planfile.reader import PlanFileError, PlanReadFault
 from tests.seed import SEED
 
 from .plans import merged_xlsx_layout, small_workbook, summary, unreadable_workbooks, xlsx_bytes
-from .producers import Rich, Sheet, with_part, xlsxwriter_workbook
+from .producers import DateCell, Rich, Sheet, with_part, xlsxwriter_workbook
 
 
 @pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
@@ -188,3 +189,64 @@ def test_shared_strings_with_rich_text_runs_and_phonetic_guides_read_as_openpyxl
     assert grid[1][1] == ["1", "Early help", "Review the offer", "DCO", "May 2020"]
     loaded = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     assert list(loaded.values)[1] == (1, *grid[1][1][1:])
+
+
+def plain_xlsxwriter_workbook() -> bytes:
+    """A one-action plan as XlsxWriter writes it: text in the shared strings table."""
+    header = ["No", "Priority", "Actions", "By whom", "By when"]
+    action = [1, "Early help", "Review the offer", "DCO", DateCell(date(2020, 5, 1), "mmmm yyyy")]
+    return xlsxwriter_workbook([Sheet("Plan", [header, action])])
+
+
+@pytest.mark.parametrize(
+    ("damage", "old", "new"),
+    [
+        (
+            "a shared string not in the table",
+            b'<c r="C2" t="s"><v>6</v>',
+            b'<c r="C2" t="s"><v>60</v>',
+        ),
+        ("a shared string index that is not a number", b"<v>7</v>", b"<v>seven</v>"),
+        ("a style not in the table", b'<c r="E2" s="1">', b'<c r="E2" s="9">'),
+        ("a cell reference that is not one", b'<c r="C2"', b'<c r="2C"'),
+        ("a number that is not one", b'<c r="A2"><v>1</v>', b'<c r="A2"><v>one</v>'),
+        ("unclosed XML", b"</sheetData>", b"<sheetData>"),
+    ],
+)
+def test_malformed_sheet_is_rejected_as_damaged(damage, old, new):
+    def damaged(content: bytes) -> bytes:
+        assert old in content
+        return content.replace(old, new)
+
+    data = with_part(plain_xlsxwriter_workbook(), "xl/worksheets/sheet1.xml", damaged)
+    with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
+        read_plan("plan.xlsx", data)
+
+
+def test_a_fault_in_the_reader_is_not_blamed_on_the_file_but_logged_with_a_reference(
+    monkeypatch, caplog
+):
+    def broken(self, element):
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr(reader._SheetParser, "parse_cell", broken)
+    data = plain_xlsxwriter_workbook()
+
+    with pytest.raises(PlanReadFault) as fault:
+        read_plan("plan.xlsx", data)
+
+    assert not isinstance(fault.value, PlanFileError)
+    assert isinstance(fault.value.__cause__, TypeError)
+    reference = fault.value.reference
+    assert fault.value.message.startswith(
+        "We could not read this file. This is a fault in sendplan, not in your file; "
+        f"reference {reference}."
+    )
+    (record,) = caplog.records
+    assert (record.name, record.levelname) == ("planfile.reader", "ERROR")
+    assert reference in record.getMessage() and "plan.xlsx" in record.getMessage()
+    assert record.exc_info[0] is TypeError
+    # The same file read again (the preview reads it twice) logs the same reference.
+    with pytest.raises(PlanReadFault) as again:
+        read_plan("plan.xlsx", data)
+    assert again.value.reference == reference
