@@ -166,9 +166,21 @@ def _is_missing_part(error: KeyError) -> bool:
     return str(error.args[0] if error.args else "").startswith("There is no item named")
 
 
+# Excel's "Strict Open XML Spreadsheet" names its parts' relationships in ISO 29500 Strict's
+# namespace, which openpyxl does not read: it would find no sheets.
+STRICT_OFFICE_DOCUMENT = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+STRICT_XLSX = (
+    'The workbook is saved as "Strict Open XML Spreadsheet", which cannot be read. Open it '
+    'in Excel, choose Save As, pick "Excel Workbook (.xlsx)" as the type and upload that.'
+)
+
+
 def _workbook_grids(data: bytes) -> list[Grid]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
+        package = archive.read("_rels/.rels") if "_rels/.rels" in archive.namelist() else b""
+    if STRICT_OFFICE_DOCUMENT in package:
+        raise PlanFileError(STRICT_XLSX)
     if unpacked > MAX_UNPACKED_XLSX_BYTES:
         # A few megabytes can unzip to gigabytes: refuse before openpyxl expands it.
         raise PlanFileError(

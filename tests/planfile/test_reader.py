@@ -1,6 +1,7 @@
 """Plan files the reader refuses, each with a message that says what to do, and encodings."""
 
 import codecs
+import inspect
 import io
 import zipfile
 from datetime import date
@@ -15,7 +16,17 @@ from planfile.reader import PlanFileError, PlanReadFault
 from tests.seed import SEED
 
 from .plans import merged_xlsx_layout, small_workbook, summary, unreadable_workbooks, xlsx_bytes
-from .producers import DateCell, Rich, Sheet, with_part, xlsxwriter_workbook
+from .producers import (
+    DateCell,
+    Rich,
+    Sheet,
+    as_strict_open_xml,
+    seed_sheet,
+    with_part,
+    xlsxwriter_workbook,
+)
+
+SHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 @pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan", "plan.xls"])
@@ -250,3 +261,95 @@ def test_a_fault_in_the_reader_is_not_blamed_on_the_file_but_logged_with_a_refer
     with pytest.raises(PlanReadFault) as again:
         read_plan("plan.xlsx", data)
     assert again.value.reference == reference
+
+
+def test_strict_open_xml_workbook_is_refused_saying_to_save_it_as_an_excel_workbook():
+    data = as_strict_open_xml(xlsxwriter_workbook([seed_sheet()]))
+
+    with pytest.raises(PlanFileError) as error:
+        read_plan("plan.xlsx", data)
+
+    assert str(error.value) == (
+        'The workbook is saved as "Strict Open XML Spreadsheet", which cannot be read. Open it '
+        'in Excel, choose Save As, pick "Excel Workbook (.xlsx)" as the type and upload that.'
+    )
+
+
+def test_the_openpyxl_internals_the_reader_extends_keep_their_shape():
+    # planfile/reader.py streams each sheet with openpyxl's own (private) sheet parser and
+    # read-only internals. pyproject.toml pins openpyxl to 3.1; this names what to check
+    # in the reader if an upgrade moves any of it.
+    def expect(holds: bool, what: str) -> None:
+        if not holds:
+            pytest.fail(
+                f"openpyxl {openpyxl.__version__} changed {what}, which planfile/reader.py "
+                "relies on: adapt the reader (_SheetParser, _sheet_grid, _NumberFormats) to it."
+            )
+
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet import _reader as sheet_reader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    expect(
+        hasattr(sheet_reader, "WorkSheetParser")
+        and reader._SheetParser.__mro__[1].__name__ == "WorkSheetParser",
+        "openpyxl.worksheet._reader.WorkSheetParser",
+    )
+    parameters = inspect.signature(sheet_reader.WorkSheetParser).parameters
+    expect(
+        list(parameters)[:2] == ["src", "shared_strings"]
+        and {"epoch", "date_formats", "timedelta_formats"} <= set(parameters),
+        "WorkSheetParser's arguments (src, shared_strings, epoch, date_formats, ...)",
+    )
+    expect(
+        callable(getattr(sheet_reader.WorkSheetParser, "parse", None))
+        and list(inspect.signature(sheet_reader.WorkSheetParser.parse_cell).parameters)
+        == ["self", "element"],
+        "WorkSheetParser.parse() and parse_cell(element)",
+    )
+    expect(
+        (sheet_reader.INLINE_STRING, sheet_reader.VALUE_TAG)
+        == (f"{{{SHEET_MAIN}}}is", f"{{{SHEET_MAIN}}}v"),
+        "the INLINE_STRING and VALUE_TAG names",
+    )
+    merged = Sheet("Plan", [["No", "Priority"], [1, "Early help"], [None, None]], ["A2:A3"])
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsxwriter_workbook([merged])), read_only=True)
+    sheet = workbook.worksheets[0]
+    expect(isinstance(sheet, ReadOnlyWorksheet), "load_workbook(read_only=True)'s sheets")
+    expect(
+        sheet._shared_strings == ["No", "Priority", "Early help"],
+        "the read-only sheet's _shared_strings (the loaded shared strings table)",
+    )
+    expect(
+        isinstance(getattr(sheet, "_worksheet_path", None), str)
+        and isinstance(getattr(workbook, "_archive", None), zipfile.ZipFile),
+        "the read-only sheet's _worksheet_path or the workbook's _archive",
+    )
+    expect(
+        all(hasattr(workbook, name) for name in ("epoch", "_date_formats", "_timedelta_formats")),
+        "the workbook's epoch, _date_formats or _timedelta_formats",
+    )
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        parser = reader._SheetParser(
+            source,
+            sheet._shared_strings,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        rows = list(parser.parse())
+    expect(
+        [[cell["value"] for cell in cells] for _, cells in rows][:2]
+        == [["No", "Priority"], [1, "Early help"]]
+        and set(rows[0][1][0]) >= {"row", "column", "value", "data_type", "style_id"},
+        "what WorkSheetParser.parse() yields: (row, [cell dicts with column, value, style_id])",
+    )
+    expect(
+        [cells.ref for cells in parser.merged_cells.mergeCell] == ["A2:A3"],
+        "WorkSheetParser.merged_cells.mergeCell[].ref",
+    )
+    expect(
+        ReadOnlyCell(sheet, 0, 0, None, style_id=0).number_format == "General",
+        "ReadOnlyCell(sheet, row, column, value, style_id=).number_format",
+    )
+    workbook.close()
