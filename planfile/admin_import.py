@@ -30,7 +30,7 @@ from priorities.models import LocalArea, Strategy
 from sendplan.roles import within_areas
 
 from .forms import PlanImportConfirmForm, PlanImportForm
-from .importer import ImportReport, PlanImportError, plan_import
+from .importer import ImportReport, PlanImportError, plan_import, sheet_limits
 from .layout import read_plan
 from .reader import PlanFileError, PlanReadFault
 
@@ -89,7 +89,9 @@ def actions_as_read(user, area_name: str, file_name: str, data: bytes):
     area = known or LocalArea(name=area_name)
     directory = OwnerDirectory(area)
     try:
-        rows = read_plan(file_name, data, known_owner_names=directory.spellings())
+        rows = read_plan(
+            file_name, data, known_owner_names=directory.spellings(), limits=sheet_limits()
+        )
     except (PlanFileError, PlanReadFault):
         # The dry run's report already shows why.
         return [], []

@@ -28,7 +28,7 @@ from sendplan.audit import save_with_history
 from sendplan.roles import can_edit_plan
 
 from .layout import PlanRow, read_plan
-from .reader import PlanFileError, PlanReadFault
+from .reader import PlanFileError, PlanReadFault, SheetLimits
 
 PERCENT = re.compile(r"(\d{1,3})(?:\.0+)?\s*%?")
 
@@ -136,6 +136,13 @@ def plan_import(
     return report
 
 
+def sheet_limits() -> SheetLimits:
+    """How far an imported workbook's sheets may reach, from the settings."""
+    return SheetLimits(
+        rows=settings.SENDPLAN_MAX_IMPORT_ROWS, columns=settings.SENDPLAN_MAX_IMPORT_COLUMNS
+    )
+
+
 def _size(size: int) -> str:
     # Exact bytes, so a file just over the limit does not read as the same size as it.
     if size < 1024 * 1024:
@@ -167,7 +174,10 @@ class _PlanImport:
         self.owners_by_name: dict[str, Owner] = {}
         try:
             rows = read_plan(
-                report.file_name, self.data, known_owner_names=self.directory.spellings()
+                report.file_name,
+                self.data,
+                known_owner_names=self.directory.spellings(),
+                limits=sheet_limits(),
             )
         except PlanFileError as error:
             report.errors.append(str(error))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .owners import OwnerSplitter
-from .reader import Grid, PlanFileError, clean, faults_reported, read_grids
+from .reader import Grid, PlanFileError, SheetLimits, clean, faults_reported, read_grids
 
 # The header row sits near the top, below at most a title and a few notes.
 HEADER_SEARCH_ROWS = 30
@@ -136,14 +136,21 @@ class PlanRow:
     last_update: str = ""
 
 
-def read_plan(name: str, data: bytes, *, known_owner_names: Iterable[str] = ()) -> list[PlanRow]:
+def read_plan(
+    name: str,
+    data: bytes,
+    *,
+    known_owner_names: Iterable[str] = (),
+    limits: SheetLimits | None = None,
+) -> list[PlanRow]:
     """Every action in the file, in file order, with its priority's full title.
 
-    Raises PlanFileError, with a message for the uploader, when the file cannot be read,
-    and PlanReadFault, having logged it, when reading it fails through a fault of ours.
+    Raises PlanFileError, with a message for the uploader, when the file cannot be read or
+    a sheet reaches beyond ``limits``, and PlanReadFault, having logged it, when reading it
+    fails through a fault of ours.
     """
     with faults_reported(name, data):
-        grid, layout = _find_layout(read_grids(name, data))
+        grid, layout = _find_layout(read_grids(name, data, limits))
         rows = _plan_rows(grid, layout, OwnerSplitter(known_owner_names))
     if not rows:
         raise PlanFileError(f"The file has no actions below its header row (row {layout.row}).")

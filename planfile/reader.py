@@ -16,11 +16,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser
@@ -87,16 +89,26 @@ def faults_reported(name: str, data: bytes) -> Iterator[None]:
         raise PlanReadFault(reference) from error
 
 
-def read_grids(name: str, data: bytes) -> list[Grid]:
+@dataclass(frozen=True)
+class SheetLimits:
+    """How far a workbook's sheet may reach. Parsing costs time for every cell stored, read
+    or not: a sheet that stores cells beyond these is refused before or while it is parsed."""
+
+    rows: int
+    columns: int
+
+
+def read_grids(name: str, data: bytes, limits: SheetLimits | None = None) -> list[Grid]:
     """The file's grids: one per worksheet, or one per plausible delimiter of a text file.
 
-    Raises PlanFileError, with a message for the uploader, when the file cannot be read.
+    Raises PlanFileError, with a message for the uploader, when the file cannot be read or
+    a sheet reaches beyond ``limits``.
     """
     extension = _extension(name)
     if not data.strip():
         raise PlanFileError("The file is empty.")
     if extension == ".xlsx":
-        grids = _xlsx_grids(data)
+        grids = _xlsx_grids(data, limits)
     else:
         grids = _text_grids(data, extension)
     if not any(grids):
@@ -126,7 +138,7 @@ DAMAGED_XLSX = (
 )
 
 
-def _xlsx_grids(data: bytes) -> list[Grid]:
+def _xlsx_grids(data: bytes, limits: SheetLimits | None) -> list[Grid]:
     if data.startswith(OLE_SIGNATURE):
         raise PlanFileError(
             "The file is named .xlsx but is an old-style .xls or password-protected workbook: "
@@ -138,7 +150,7 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
             "as an Excel Workbook (.xlsx), or as CSV, and upload that."
         )
     try:
-        return _workbook_grids(data)
+        return _workbook_grids(data, limits)
     except DAMAGED_FILE_ERRORS as error:
         raise PlanFileError(DAMAGED_XLSX) from error
     except KeyError as error:
@@ -175,7 +187,7 @@ STRICT_XLSX = (
 )
 
 
-def _workbook_grids(data: bytes) -> list[Grid]:
+def _workbook_grids(data: bytes, limits: SheetLimits | None) -> list[Grid]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
         package = archive.read("_rels/.rels") if "_rels/.rels" in archive.namelist() else b""
@@ -198,7 +210,7 @@ def _workbook_grids(data: bytes) -> list[Grid]:
             # Every workbook has a sheet; openpyxl leaves out one whose part is missing.
             raise PlanFileError(DAMAGED_XLSX)
         return [
-            _sheet_grid(workbook, sheet)
+            _sheet_grid(workbook, sheet, limits)
             for sheet in workbook.worksheets
             if isinstance(sheet, ReadOnlyWorksheet)
         ]
@@ -206,10 +218,14 @@ def _workbook_grids(data: bytes) -> list[Grid]:
         workbook.close()
 
 
-def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
+def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet, limits: SheetLimits | None) -> Grid:
     # openpyxl's read-only sheet streams the rows but drops the merged ranges, which the
     # XML holds after them; its parser keeps them, so one pass reads both. Only the cells
-    # the file stores come back: a stray cell at XFD1048576 adds one cell, not a sheet.
+    # the file stores come back. The sheet's size as it states it (its <dimension>, read
+    # by openpyxl on loading) is checked first, then each row as it is parsed, as the
+    # statement is optional.
+    if limits:
+        _check_reach(sheet.title, sheet.max_row or 0, sheet.max_column or 0, limits)
     number_formats = _NumberFormats(sheet)
     values: dict[int, dict[int, str]] = {}
     with workbook._archive.open(sheet._worksheet_path) as source:
@@ -223,6 +239,8 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
             timedelta_formats=workbook._timedelta_formats,
         )
         for row, cells in _parsed_rows(parser):
+            if limits and cells:
+                _check_reach(sheet.title, row, max(cell["column"] for cell in cells), limits)
             texts = {}
             for cell in cells:
                 value = cell["value"]
@@ -250,6 +268,21 @@ def _sheet_grid(workbook: Workbook, sheet: ReadOnlyWorksheet) -> Grid:
         (row, [cells.get(column, "") for column in range(1, max(cells) + 1)])
         for row, cells in sorted(values.items())
     ]
+
+
+def _check_reach(title: str, row: int, column: int, limits: SheetLimits) -> None:
+    if column > limits.columns:
+        raise PlanFileError(
+            f'The sheet "{title}" has cells as far as column {get_column_letter(column)} '
+            f"(column {column:,}); a plan's sheet may have at most {limits.columns:,} columns. "
+            "Delete the columns after the plan's last column and upload it again."
+        )
+    if row > limits.rows:
+        raise PlanFileError(
+            f'The sheet "{title}" has cells as far as row {row:,}; a plan\'s sheet may have at '
+            f"most {limits.rows:,} rows. Delete the rows after the plan's last row, or split "
+            "the plan, and upload it again."
+        )
 
 
 def _parsed_rows(parser: "_SheetParser") -> Iterator[tuple[int, list[dict]]]:

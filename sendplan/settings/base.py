@@ -255,6 +255,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Largest action plan file an admin may upload or the command will read.
 SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
+# How far an imported workbook's sheet may reach: a plan has a few columns, and a
+# 20,000-action plan some 24,000 rows; every cell stored costs parsing time, read or not.
+SENDPLAN_MAX_IMPORT_COLUMNS = int(os.environ.get("SENDPLAN_MAX_IMPORT_COLUMNS", "200"))
+SENDPLAN_MAX_IMPORT_ROWS = int(os.environ.get("SENDPLAN_MAX_IMPORT_ROWS", "200000"))
 # An action with no progress update for this many days is "stale" on the dashboards.
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.

@@ -14,6 +14,7 @@ from priorities.models import Priority, Strategy
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
 from .plans import unreadable_workbooks
+from .test_reader import wide_workbook
 
 IMPORT_URL = reverse("admin:priorities_strategy_import_plan")
 
@@ -223,3 +224,27 @@ def test_a_fault_in_the_reader_shows_its_reference_not_a_damaged_file(
 
 def broken_parse_cell(self, element):
     raise TypeError("a bug of ours")
+
+
+def test_workbook_of_ten_thousand_columns_is_refused_on_the_page_naming_the_limit(admin_client):
+    response = upload(admin_client, wide_workbook(10_000), "plan.xlsx")
+    assert response.context["errors"] == [
+        'The sheet "Plan" has cells as far as column NTP (column 10,000); a plan\'s sheet may '
+        "have at most 200 columns. Delete the columns after the plan's last column and upload "
+        "it again."
+    ]
+    assert response.context.get("confirm_form") is None
+
+
+def test_sheet_limits_are_the_settings(admin_client, settings):
+    settings.SENDPLAN_MAX_IMPORT_COLUMNS = 4
+    response = upload(admin_client, wide_workbook(5), "plan.xlsx")
+    assert "as far as column E (column 5); a plan's sheet may have at most 4 columns" in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    settings.SENDPLAN_MAX_IMPORT_COLUMNS, settings.SENDPLAN_MAX_IMPORT_ROWS = 5, 2
+    response = upload(admin_client, wide_workbook(5, rows=3), "plan.xlsx")
+    assert response.context["errors"][0].startswith('The sheet "Plan" has cells as far as row 3;')
+    settings.SENDPLAN_MAX_IMPORT_ROWS = 3
+    response = upload(admin_client, wide_workbook(5, rows=3), "plan.xlsx")
+    assert response.context["errors"] == []

@@ -353,3 +353,67 @@ def test_the_openpyxl_internals_the_reader_extends_keep_their_shape():
         "ReadOnlyCell(sheet, row, column, value, style_id=).number_format",
     )
     workbook.close()
+
+
+def wide_workbook(columns: int, rows: int = 3) -> bytes:
+    """A plan with cells out to ``columns`` on each action row, as in a pasted-in export."""
+    header = ["No", "Priority", "Actions", "By whom", "By when"]
+    table = [header] + [
+        [1, "Early help", f"Action {row}", "DCO", "May 2020"] + ["x"] * (columns - 5)
+        for row in range(1, rows)
+    ]
+    return xlsxwriter_workbook([Sheet("Plan", table)])
+
+
+LIMITS = reader.SheetLimits(rows=1000, columns=200)
+
+
+def test_sheet_stating_it_is_wider_than_the_limit_is_refused_before_it_is_parsed(monkeypatch):
+    data = wide_workbook(10_000)
+    assert b'<dimension ref="A1:NTP3"/>' in sheet_xml(data, "xl/worksheets/sheet1.xml")
+    monkeypatch.setattr(reader._SheetParser, "parse_row", pytest.fail)
+
+    with pytest.raises(PlanFileError) as error:
+        read_plan("plan.xlsx", data, limits=LIMITS)
+
+    assert str(error.value) == (
+        'The sheet "Plan" has cells as far as column NTP (column 10,000); a plan\'s sheet may '
+        "have at most 200 columns. Delete the columns after the plan's last column and upload "
+        "it again."
+    )
+
+
+@pytest.mark.parametrize("dimension", [b"", b'<dimension ref="A1:E2"/>'])
+def test_sheet_wider_than_the_limit_is_refused_at_its_first_wide_row(monkeypatch, dimension):
+    # Without the size stated, or stated wrongly, the parse stops at the first row past it.
+    data = with_part(
+        wide_workbook(201, rows=50),
+        "xl/worksheets/sheet1.xml",
+        lambda content: content.replace(b'<dimension ref="A1:GS50"/>', dimension),
+    )
+    parsed = []
+    parse_row = reader._SheetParser.parse_row
+    monkeypatch.setattr(
+        reader._SheetParser, "parse_row", lambda self, row: parsed.append(1) or parse_row(self, row)
+    )
+
+    with pytest.raises(PlanFileError, match=r"as far as column GS \(column 201\); .* at most 200"):
+        read_plan("plan.xlsx", data, limits=LIMITS)
+
+    assert len(parsed) == 2
+
+
+def test_sheet_longer_than_the_limit_is_refused_naming_the_limit(seed_workbook):
+    limits = reader.SheetLimits(rows=40, columns=200)
+    with pytest.raises(PlanFileError) as error:
+        read_plan("plan.xlsx", seed_workbook, limits=limits)
+    # LibreOffice names the sheet after the CSV it opened.
+    assert str(error.value).startswith(('The sheet "Action plan"', 'The sheet "plan"'))
+    assert "has cells as far as row 46; a plan's sheet may have at most 40 rows." in str(
+        error.value
+    )
+
+
+def test_sheet_at_the_limits_is_read(seed_workbook, seed_rows):
+    limits = reader.SheetLimits(rows=46, columns=5)
+    assert len(read_plan("plan.xlsx", seed_workbook, limits=limits)) == len(seed_rows)
