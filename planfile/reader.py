@@ -25,7 +25,7 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
 from sendplan.spreadsheets import unescape_formula
@@ -161,9 +161,9 @@ def _xlsx_grids(data: bytes, limits: SheetLimits | None) -> list[Grid]:
 
 # What a damaged file or a zip of another kind raises wherever the reading first meets the
 # damage: a broken zip (truncated, a bad index or checksum, a corrupt compressed part),
-# malformed XML, XML declaring entities (defusedxml refuses them), and openpyxl's own
-# "Unable to read workbook" (a ValueError wrapping bad XML found while loading) and "File
-# contains no valid workbook part" (an OSError). Sheets' values are checked as parsed.
+# malformed XML and XML declaring entities (defusedxml refuses them). A part missing from
+# the zip is zipfile's KeyError; what openpyxl raises on loading and parsing a sheet is
+# caught where it is called.
 DAMAGED_FILE_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
@@ -204,6 +204,8 @@ def _workbook_grids(data: bytes, limits: SheetLimits | None) -> list[Grid]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     except (ValueError, OSError) as error:
+        # openpyxl's "Unable to read workbook" (bad XML in a part it loads) and "File
+        # contains no valid workbook part".
         raise PlanFileError(DAMAGED_XLSX) from error
     try:
         if not workbook.sheetnames:
@@ -305,11 +307,14 @@ class _SheetParser(WorkSheetParser):
     text inline (as openpyxl and some exporters write it)."""
 
     def parse_cell(self, element):
-        if element.get("t") == "s":
-            index = element.findtext(VALUE_TAG)
-            if index is not None and not 0 <= int(index) < len(self.shared_strings):
-                raise ValueError(f"Shared string {index} is not in the table.")
-        inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+        data_type = element.get("t")
+        if data_type == "s":
+            try:
+                return super().parse_cell(element)
+            except IndexError as error:
+                # The only index a shared-string cell looks up: the string's, in the table.
+                raise ValueError("The cell's shared string is not in the table.") from error
+        inline = element.find(INLINE_STRING) if data_type == "inlineStr" else None
         if inline is None:
             return super().parse_cell(element)
         # Without its text the parser reads the rest as before: the coordinate, the style
