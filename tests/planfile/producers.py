@@ -204,11 +204,6 @@ def with_part(data: bytes, part: str, change) -> bytes:
     return out.getvalue()
 
 
-def parts_matching(data: bytes, pattern: str) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return [name for name in archive.namelist() if re.fullmatch(pattern, name)]
-
-
 MONTH_YEAR = re.compile(
     r"(January|February|March|April|May|June|July|August|September|"
     r"October|November|December) (\d{4})"

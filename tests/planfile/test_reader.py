@@ -99,18 +99,6 @@ def test_excel_unicode_text_export_in_utf16_is_read(seed_rows):
     assert summary(rows) == summary(read_plan(SEED.name, SEED.read_bytes()))
 
 
-def with_sheet_xml(data: bytes, change) -> bytes:
-    """The workbook with its first sheet's XML passed through ``change``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                content = change(content)
-            archive.writestr(member, content)
-    return out.getvalue()
-
-
 def test_workbook_declaring_xml_entities_is_refused_not_expanded():
     # defusedxml refuses entity declarations, the root of "billion laughs" and XXE attacks.
     declaration = b'<!DOCTYPE worksheet [<!ENTITY owner "Expanded">]>'
@@ -121,7 +109,7 @@ def test_workbook_declaring_xml_entities_is_refused_not_expanded():
         return content
 
     with pytest.raises(PlanFileError, match="could not be opened as an Excel workbook"):
-        read_plan("plan.xlsx", with_sheet_xml(small_workbook(), declare))
+        read_plan("plan.xlsx", with_part(small_workbook(), "xl/worksheets/sheet1.xml", declare))
 
 
 def test_inline_strings_read_as_openpyxl_reads_them():
@@ -143,7 +131,7 @@ def test_inline_strings_read_as_openpyxl_reads_them():
         assert content.count(b"<r>") == 5 and b"<f>" in content
         return content
 
-    data = with_sheet_xml(small_workbook(), inline)
+    data = with_part(small_workbook(), "xl/worksheets/sheet1.xml", inline)
 
     grid = reader.read_grids("plan.xlsx", data)[0]
 
