@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from measures.choices import Series
@@ -387,3 +388,9 @@ def test_command_exits_with_an_error_on_a_published_file_it_cannot_use(
             stdout=io.StringIO(),
         )
     assert not MeasureValue.objects.exists()
+
+
+def test_a_measure_refuses_kept_filters_not_written_column_equals_value(measure):
+    measure.source_filters = "breakdown=Under 5\nUnder 5"
+    with pytest.raises(ValidationError, match="“Under 5” is not column=value"):
+        measure.full_clean()

@@ -180,12 +180,14 @@ def test_long_layout_takes_dates_as_people_type_them(strategy, plan_admin, named
             f"{name},Medway,2025-12-31,49,",
             f"{name},Medway,Autumn 2024,47,31/12/2024",
             f"{name},Medway,31 March 2024,45,",
+            f"{name},Medway,Spring term 2025,48,",
         ]
     )
     run(strategy, plan_admin, "values.csv", data.encode())
     assert [(v.period_label, v.period_end.isoformat()) for v in MeasureValue.objects.all()] == [
         ("31 March 2024", "2024-03-31"),
         ("Autumn 2024", "2024-12-31"),
+        ("Spring term 2025", "2025-03-31"),
         ("2025-12-31", "2025-12-31"),
         ("31/12/2026", "2026-12-31"),
     ]
