@@ -255,6 +255,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Largest action plan file an admin may upload or the command will read.
 SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
+# Explore education statistics' public API, from which import_measure_values --ees downloads.
+SENDPLAN_EES_API_URL = os.environ.get(
+    "SENDPLAN_EES_API_URL", "https://api.education.gov.uk/statistics"
+)
+SENDPLAN_EES_TIMEOUT = int(os.environ.get("SENDPLAN_EES_TIMEOUT", "60"))
 # An action with no progress update for this many days is "stale" on the dashboards.
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.

@@ -1,7 +1,10 @@
+import tempfile
 from functools import partial
+from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from measures.ees import DownloadError, data_set_download
 from measures.importer import ValuesImportError, values_import
 from measures.models import Measure
 from priorities.models import Strategy
@@ -13,9 +16,16 @@ class Command(FileImportCommand):
         "Import measure values (xlsx or csv; long, wide or the DfE's tidy layout) into a "
         "plan's measures. Re-importing the same file changes nothing."
     )
-    file_help = "The values file."
+    file_help = "The values file (or give --ees)."
+    path_optional = True
 
     def add_more_arguments(self, parser):
+        parser.add_argument(
+            "--ees",
+            metavar="DATA_SET_ID",
+            help="Download the data set's CSV from explore education statistics instead of "
+            "reading a file.",
+        )
         parser.add_argument("--measure", help="For a wide or tidy file: the measure's name.")
         parser.add_argument(
             "--column",
@@ -32,8 +42,22 @@ class Command(FileImportCommand):
             "other filter columns are read at their totals. Repeat for several.",
         )
 
-    def handle(
-        self, *args, path, area, strategy, measure, column, filter_texts, user, dry_run, **_
+    def handle(self, *args, path, ees, **options):
+        if bool(path) == bool(ees):
+            raise CommandError("Give either the values file or --ees DATA_SET_ID.")
+        if path:
+            return self.import_file(path=path, **options)
+        try:
+            data = data_set_download(ees)
+        except DownloadError as error:
+            raise CommandError(f"Nothing was imported: {error}") from error
+        with tempfile.TemporaryDirectory() as folder:
+            downloaded = Path(folder) / f"{ees}.csv"
+            downloaded.write_bytes(data)
+            self.import_file(path=str(downloaded), **options)
+
+    def import_file(
+        self, *, path, area, strategy, measure, column, filter_texts, user, dry_run, **_
     ):
         plan = Strategy.objects.filter(area__name=area, title=strategy).first()
         if plan is None:
