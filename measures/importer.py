@@ -261,9 +261,10 @@ def _once_each(rows: list[dict], errors: list[str]) -> list[dict]:
 
 
 def _why_nothing(report: ValuesImportReport, areas: _Areas) -> str:
-    who = f"{areas.home}, England" + (f", {areas.region}" if areas.region else "")
+    names = [areas.home, "England", *([areas.region] if areas.region else [])]
     if areas.neighbours:
-        who += " or its statistical neighbours"
+        names.append("its statistical neighbours")
+    who = f"{', '.join(names[:-1])} or {names[-1]}"
     if report.marks:
         return (
             f"The file gives no value for {who}: every figure for them is suppressed or "

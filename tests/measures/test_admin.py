@@ -130,7 +130,7 @@ def test_a_file_with_no_value_for_the_plan_is_refused_with_no_confirm(
 ):
     preview = upload(admin_client, strategy, measure, b"Local authority,2023\nKent,41\n")
     assert preview.context["errors"] == [
-        "The file gives no value for Medway, England: none of its rows is for these areas. "
+        "The file gives no value for Medway or England: none of its rows is for these areas. "
         "Check the plan, or the area's code, region and neighbours under “Comparators of areas”."
     ]
     assert preview.context["confirm_form"] is None
