@@ -123,9 +123,12 @@ class ValuesImportReport:
             )
         if self.marks:
             marks = ", ".join(
-                f"{count} “{mark}” ({MARKS[mark]})" for mark, count in sorted(self.marks.items())
+                f"{count} {mark_words(mark)}" for mark, count in sorted(self.marks.items())
             )
-            lines.append(f"{sum(self.marks.values())} cells give no value: {marks}.")
+            total = sum(self.marks.values())
+            lines.append(
+                f"{total} {'cell gives' if total == 1 else 'cells give'} no value: {marks}."
+            )
         if self.unmatched:
             count = len(self.unmatched)
             rows = "row" if count == 1 else "rows"
@@ -268,7 +271,11 @@ def _why_nothing(report: ValuesImportReport, areas: _Areas) -> str:
     if report.marks:
         return (
             f"The file gives no value for {who}: every figure for them is suppressed or "
-            "blank (" + ", ".join(f"{n} “{m}”" for m, n in sorted(report.marks.items())) + ")."
+            "blank ("
+            + ", ".join(
+                f"{n} “{m}”" if m else f"{n} blank" for m, n in sorted(report.marks.items())
+            )
+            + ")."
         )
     if report.unmatched or report.left_out:
         return (
@@ -424,7 +431,12 @@ def _tidy_place(number, row, areas: _Areas, region, report) -> tuple[str, str, s
 
 def _suppressed(report, number, area, period, mark) -> None:
     report.marks[mark] += 1
-    report.suppressed.append(f"Row {number}: {area}, {period}: “{mark}” ({MARKS[mark]})")
+    report.suppressed.append(f"Row {number}: {area}, {period}: {mark_words(mark)}")
+
+
+def mark_words(mark: str) -> str:
+    """A mark as the report shows it: “c” (confidential); a blank cell as blank."""
+    return f"“{mark}” ({MARKS[mark]})" if mark else MARKS[mark]
 
 
 def _row(cell: Cell, measure, measures, areas: _Areas, report) -> tuple[dict | None, str]:

@@ -339,7 +339,7 @@ def test_command_imports_with_column_and_filter_and_lists_suppressed_cells(
         filter_texts=["breakdown=Under 5"],
         stdout=out,
     )
-    assert "1 cells give no value: 1 “low” (rounds to 0, but is not 0)." in out.getvalue()
+    assert "1 cell gives no value: 1 “low” (rounds to 0, but is not 0)." in out.getvalue()
     assert f"no value: Row {row_of(MEDWAY, 2022, 'Under 5')}: Medway, 2022: “low”" in (
         out.getvalue()
     )

@@ -164,8 +164,9 @@ def test_long_layout_suppression_marks_give_no_value_and_no_error(strategy, plan
         "Row 2: Medway, 2010: “x” (not available)",
         "Row 3: Medway, 2011: “c” (confidential)",
     ]
+    assert report.suppressed[-1] == "Row 9: Medway, 2017: blank"
     assert report.summary_lines()[1] == (
-        "8 cells give no value: 1 “” (blank), 1 “:” (not available), 1 “c” (confidential), "
+        "8 cells give no value: 1 blank, 1 “:” (not available), 1 “c” (confidential), "
         "1 “low” (rounds to 0, but is not 0), 1 “u” (low reliability), 1 “x” (not available), "
         "1 “z” (not applicable), 1 “~” (rounds to 0, but is not 0)."
     )
