@@ -85,11 +85,17 @@ def test_admin_saves_a_measure_with_its_priorities_through_the_services(
             "order": 0,
             "priority_list": [priority.pk],
             "change_reason": "New measure",
+            "source_column": "number_of_ehc_plans",
+            "source_filters": "breakdown=Under 5",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     measure = Measure.objects.get()
     assert list(measure.priorities.all()) == [priority]
+    assert (measure.source_column, measure.filter_choices()) == (
+        "number_of_ehc_plans",
+        {"breakdown": "Under 5"},
+    )
     assert measure.history.get().history_change_reason == "New measure"
 
 
