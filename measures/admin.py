@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
 from priorities.models import Priority
+from sendplan.roles import can_manage_measures
 
 from . import services
 from .admin_import import import_values_view
@@ -46,6 +47,8 @@ class MeasureAdminForm(forms.ModelForm):
             "baseline_period_label",
             "is_illustrative",
             "order",
+            "source_column",
+            "source_filters",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -84,6 +87,14 @@ class MeasureAdmin(SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list's own context holds no change permission for the template to test.
+        extra_context = {**(extra_context or {}), "can_import_values": self._can_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _can_import(self, request) -> bool:
+        return self.has_change_permission(request) and can_manage_measures(request.user)
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):

@@ -140,7 +140,10 @@ def load_measures_demo(*, strategy_title: str, plan_admin, officer) -> None:
     if not AreaComparators.objects.filter(area=medway).exists():
         # An example list for the demo's comparators; a real area keeps the DfE's.
         comparators = AreaComparators(
-            area=medway, region="South East", statistical_neighbours="Thurrock\nSwindon"
+            area=medway,
+            la_code="E06000035",  # as the DfE's published statistics code Medway
+            region="South East",
+            statistical_neighbours="Thurrock\nSwindon",
         )
         services.comparators_save(comparators=comparators, user=plan_admin, reason=REASON)
     strategy = Strategy.objects.get(area=medway, title=strategy_title)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -55,6 +56,19 @@ class Measure(models.Model):
         help_text="Shown on every page of the measure: the figures are examples, not statistics.",
     )
     order = models.PositiveSmallIntegerField(default=0)
+    source_column = models.CharField(
+        "column in published statistics",
+        max_length=100,
+        blank=True,
+        help_text="The indicator column of the DfE's file to import, for example "
+        "percent_ehc_plans_issued_within_20_weeks.",
+    )
+    source_filters = models.TextField(
+        "rows in published statistics",
+        blank=True,
+        help_text="Which rows of the DfE's file to import, one filter a line as column=value "
+        "(breakdown=Under 5); any other filter column is read at its total rows.",
+    )
     history = HistoricalRecords()
 
     area_path = "strategy__area"
@@ -76,6 +90,20 @@ class Measure(models.Model):
             raise ValidationError("A baseline needs both its value and the period it is for.")
         if self.owner_id and self.strategy_id and self.owner.area_id != self.strategy.area_id:
             raise ValidationError({"owner": "The owner role must be of the plan's local area."})
+        for line in self.source_filters.splitlines():
+            if line.strip() and "=" not in line:
+                raise ValidationError({"source_filters": f"“{line.strip()}” is not column=value."})
+
+    def filter_choices(self) -> dict[str, str]:
+        """The kept filters as {column: value}."""
+        return parse_filters(self.source_filters.splitlines())
+
+
+def parse_filters(lines) -> dict[str, str]:
+    """Filters written column=value, one each, as a dict; a line without "=" is ignored
+    (the form and the command refuse it first)."""
+    pairs = (line.split("=", 1) for line in lines if "=" in line)
+    return {column.strip(): value.strip() for column, value in pairs if column.strip()}
 
 
 class MeasurePriority(models.Model):
@@ -188,6 +216,14 @@ class AreaComparators(models.Model):
 
     area = models.OneToOneField(
         LocalArea, on_delete=models.CASCADE, related_name="comparators", primary_key=True
+    )
+    la_code = models.CharField(
+        "local authority code",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^[EW]\d{8}$", "A code like E06000035.")],
+        help_text="As the DfE codes it (new_la_code), for example E06000035 for Medway: "
+        "published statistics are matched on it before the name.",
     )
     region = models.CharField(max_length=100, blank=True, help_text="For example South East.")
     statistical_neighbours = models.TextField(

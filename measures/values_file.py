@@ -1,6 +1,9 @@
 """Reading a file of measure values into clean rows, before any model code sees it.
 
-Two layouts are read, found by their header row:
+Three layouts are read, found by their header row:
+- tidy, as the DfE publishes its statistics (explore education statistics): columns
+  time_period, time_identifier, geographic_level, the geography's codes and names, filter
+  columns (breakdown_topic, breakdown) and one column per indicator;
 - long: a row per figure, with columns measure, area, period, value and (optionally)
   series (actual, target, England, region, neighbour), period end, provisional and note;
 - wide, as published statistics come: a row per local authority (or region, or England)
@@ -8,20 +11,67 @@ Two layouts are read, found by their header row:
 """
 
 import csv
+import datetime
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .periods import period_end, period_label
 
 ACCEPTED = (".xlsx", ".csv")
 # A values file has a few thousand rows at most; this is ample and stops zip bombs.
 MAX_UNPACKED_BYTES = 50 * 2**20
-# How the DfE's statistics mark a figure that is not there: not a mistake in the file.
-SUPPRESSED = {"", "x", "c", "z", "u", "..", ":", "-", "–", "n/a", "na", "low", "*"}
+# How published statistics mark a figure that is not there, and what each mark means: not a
+# mistake in the file, and never 0.
+MARKS = {
+    "x": "not available",
+    "c": "confidential",
+    "z": "not applicable",
+    "low": "rounds to 0, but is not 0",
+    "u": "low reliability",
+    ":": "not available",
+    "~": "rounds to 0, but is not 0",
+    "..": "not available",
+    "-": "not available",
+    "–": "not available",
+    "n/a": "not applicable",
+    "na": "not applicable",
+    "*": "suppressed",
+    "": "blank",
+}
+
+# The tidy layout's columns that say when and where; the rest are filters and indicators.
+TIDY_REQUIRED = ("time_period", "time_identifier", "geographic_level")
+TIDY_PLACE_COLUMNS = {
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "lad_code",
+    "lad_name",
+    "pcon_code",
+    "pcon_name",
+    "opportunity_area_code",
+    "opportunity_area_name",
+    "english_devolved_area_code",
+    "english_devolved_area_name",
+    "local_enterprise_partnership_code",
+    "local_enterprise_partnership_name",
+    "school_urn",
+    "school_laestab",
+    "school_name",
+    "provider_ukprn",
+    "provider_name",
+}
 
 LONG_COLUMNS = {
     "measure": {"measure", "indicator", "measure name"},
@@ -56,10 +106,27 @@ class Cell:
     note: str = ""
 
 
+def mark_of(text: str) -> str | None:
+    """The suppression mark a cell holds ("c"), or None when it holds something else."""
+    mark = text.strip().casefold()
+    return mark if mark in MARKS else None
+
+
+@dataclass
+class TidyTable:
+    """A tidy file's rows by column name, and which of its columns are filters and indicators."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    indicators: list[str]
+    # Each filter column with its values, in the order the file gives them.
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
 @dataclass
 class ValuesFile:
-    layout: str  # "long" or "wide"
+    layout: str  # "long", "wide" or "tidy"
     cells: list[Cell]
+    tidy: TidyTable | None = None
 
 
 def read_values(name: str, data: bytes) -> ValuesFile:
@@ -72,6 +139,9 @@ def read_values(name: str, data: bytes) -> ValuesFile:
         raise ValuesFileError("The file is empty.")
     rows = _xlsx_rows(data) if extension == ".xlsx" else _csv_rows(data)
     for row_number, cells in rows[:20]:
+        names = [_text(cell).casefold() for cell in cells]
+        if all(name in names for name in TIDY_REQUIRED):
+            return ValuesFile("tidy", [], _tidy_table(rows, row_number, names))
         keys = [_key(cell) for cell in cells]
         if "value" in keys and any(key in LONG_COLUMNS["period"] for key in keys):
             return ValuesFile("long", _long_cells(rows, row_number, keys))
@@ -82,7 +152,8 @@ def read_values(name: str, data: bytes) -> ValuesFile:
     raise ValuesFileError(
         "No header row found in the first 20 rows: the long layout needs the columns "
         "measure, area, period and value; the wide layout a local authority column and a "
-        "column per period (like 2023 or 2022-23)."
+        "column per period (like 2023 or 2022-23); the DfE's tidy layout the columns "
+        "time_period, time_identifier and geographic_level."
     )
 
 
@@ -93,6 +164,10 @@ def _key(cell) -> str:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
@@ -116,10 +191,15 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
                 rows.append((number, cells))
         workbook.close()
         return rows
-    except ValuesFileError:
-        raise
-    except Exception as error:
-        # A damaged zip (BadZipFile), a renamed file or a broken workbook: one message.
+    # A damaged zip, a zip that is not a workbook (a part missing: KeyError), broken or
+    # hostile XML: one message.
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ParseError,
+        DefusedXmlException,
+        InvalidFileException,
+    ) as error:
         raise ValuesFileError(
             "The file is named .xlsx but could not be opened as an Excel workbook; it may be "
             "damaged or another kind of file. Save it again from Excel and upload that."
@@ -191,9 +271,29 @@ def _wide_cells(rows, header_row: int, header: list) -> list[Cell]:
             continue
         for position, label in periods.items():
             value = _text(row[position]) if position < len(row) else ""
-            if value.casefold() not in SUPPRESSED:
-                cells.append(Cell(row=number, measure="", area=area, period=label, value=value))
+            cells.append(Cell(row=number, measure="", area=area, period=label, value=value))
     return cells
+
+
+def _tidy_table(rows, header_row: int, names: list[str]) -> TidyTable:
+    """Rows keyed by column; a column whose every cell is a number or a mark is an indicator,
+    any other that does not say when or where is a filter (breakdown: "Under 5")."""
+    own = [(position, name) for position, name in enumerate(names) if name]
+    table = [
+        (number, {name: _text(cells[p]) if p < len(cells) else "" for p, name in own})
+        for number, cells in rows
+        if number > header_row
+    ]
+    indicators, filters = [], {}
+    for _, name in own:
+        if name in TIDY_REQUIRED or name in TIDY_PLACE_COLUMNS:
+            continue
+        column = [row[name] for _, row in table]
+        if all(mark_of(text) is not None or parse_number(text) is not None for text in column):
+            indicators.append(name)
+        else:
+            filters[name] = list(dict.fromkeys(text for text in column if text))
+    return TidyTable(table, indicators, filters)
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -16,9 +16,11 @@ class FileImportCommand(BaseCommand):
     """
 
     file_help = "The file."
+    # True when the command can take its file from elsewhere, as an option says.
+    path_optional = False
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=self.file_help)
+        parser.add_argument("path", nargs="?" if self.path_optional else None, help=self.file_help)
         parser.add_argument("--area", required=True, help='Local area, e.g. "Medway".')
         parser.add_argument("--strategy", required=True, help="Strategy title.")
         self.add_more_arguments(parser)

@@ -259,6 +259,11 @@ SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(
 # 20,000-action plan some 24,000 rows; every cell stored costs parsing time, read or not.
 SENDPLAN_MAX_IMPORT_COLUMNS = int(os.environ.get("SENDPLAN_MAX_IMPORT_COLUMNS", "200"))
 SENDPLAN_MAX_IMPORT_ROWS = int(os.environ.get("SENDPLAN_MAX_IMPORT_ROWS", "200000"))
+# Explore education statistics' public API, from which import_measure_values --ees downloads.
+SENDPLAN_EES_API_URL = os.environ.get(
+    "SENDPLAN_EES_API_URL", "https://api.education.gov.uk/statistics"
+)
+SENDPLAN_EES_TIMEOUT = int(os.environ.get("SENDPLAN_EES_TIMEOUT", "60"))
 # An action with no progress update for this many days is "stale" on the dashboards.
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.

@@ -1,6 +1,8 @@
 """Importing values files: the long and the wide layout, area matching, bad rows, re-import."""
 
+import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -95,7 +97,8 @@ def test_wide_layout_of_published_statistics_for_several_areas(
     assert [(v.period_label, v.value) for v in medway] == [
         ("2021", Decimal("0.41")),
         ("2022", Decimal("0.552")),
-    ]  # "x" is the DfE's mark for a figure not published: skipped, not an error
+    ]  # "x" is the DfE's mark for a figure not published: reported, not an error
+    assert report.suppressed == ["Row 3: Medway, 2023: “x” (not available)"]
     assert MeasureValue.objects.filter(series=Series.ENGLAND).count() == 3
     assert MeasureValue.objects.filter(comparator="Thurrock").count() == 3
     assert report.unmatched == ["Row 7: Kent"]
@@ -122,7 +125,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(strategy, plan_admin, nam
             f"{name},,2023,5,",
             f"{name},Medway,sometime,5,",
             f"{name},Medway,2023,lots,",
-            f"{name},Medway,2022,,",
+            f"{name},Medway,2022,z,",  # a suppression mark: no value, and no error
             f"{name},Medway,2023,5,guess",
             f"{name},England,2023,5,region",
             f"{name},Medway,Q1 2024-25,53,actual",
@@ -138,7 +141,6 @@ def test_every_bad_row_is_named_and_nothing_is_written(strategy, plan_admin, nam
         "Row 5: the period “sometime” gives no end date "
         "(write it like 2023, Q2 2024-25 or 31/03/2025).",
         "Row 6: the value “lots” is not a number.",
-        "Row 7: no value given.",
         "Row 8: the series “guess” is not one of actual, target, England, region, neighbour.",
         "Row 9: the series is Region but the area England is England.",
         "Row 10: a second value for Medway, Q1 2024-25 (the first is in row 2).",
@@ -146,6 +148,69 @@ def test_every_bad_row_is_named_and_nothing_is_written(strategy, plan_admin, nam
         "Row 12: no period given.",
     ]
     assert not MeasureValue.objects.exists()
+
+
+def test_long_layout_suppression_marks_give_no_value_and_no_error(strategy, plan_admin, named):
+    name = named.name
+    marks = ["x", "c", "z", "low", "u", ":", "~", ""]
+    rows = [f"{name},Medway,{2010 + i},{mark}" for i, mark in enumerate(marks)]
+    data = "\n".join(["Measure,Area,Period,Value", *rows, f"{name},Medway,2023,41.5"])
+    report = run(strategy, plan_admin, "values.csv", data.encode())
+    assert [(v.period_label, v.value) for v in MeasureValue.objects.all()] == [
+        ("2023", Decimal("41.5"))
+    ]
+    assert report.marks == {mark: 1 for mark in marks} | {"low": 1}
+    assert report.suppressed[:2] == [
+        "Row 2: Medway, 2010: “x” (not available)",
+        "Row 3: Medway, 2011: “c” (confidential)",
+    ]
+    assert report.suppressed[-1] == "Row 9: Medway, 2017: blank"
+    assert report.summary_lines()[1] == (
+        "8 cells give no value: 1 blank, 1 “:” (not available), 1 “c” (confidential), "
+        "1 “low” (rounds to 0, but is not 0), 1 “u” (low reliability), 1 “x” (not available), "
+        "1 “z” (not applicable), 1 “~” (rounds to 0, but is not 0)."
+    )
+
+
+def test_long_layout_takes_dates_as_people_type_them(strategy, plan_admin, named):
+    name = named.name
+    data = "\n".join(
+        [
+            "Measure,Area,Period,Value,Period end",
+            f"{name},Medway,31/12/2026,50,",
+            f"{name},Medway,2025-12-31,49,",
+            f"{name},Medway,Autumn 2024,47,31/12/2024",
+            f"{name},Medway,31 March 2024,45,",
+            f"{name},Medway,Spring term 2025,48,",
+        ]
+    )
+    run(strategy, plan_admin, "values.csv", data.encode())
+    assert [(v.period_label, v.period_end.isoformat()) for v in MeasureValue.objects.all()] == [
+        ("31 March 2024", "2024-03-31"),
+        ("Autumn 2024", "2024-12-31"),
+        ("Spring term 2025", "2025-03-31"),
+        ("2025-12-31", "2025-12-31"),
+        ("31/12/2026", "2026-12-31"),
+    ]
+
+
+def test_a_date_typed_in_an_xlsx_cell_is_its_period_end(strategy, plan_admin, named):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Measure", "Area", "Period", "Value"])
+    workbook.active.append([named.name, "Medway", datetime.datetime(2026, 12, 31), 50])
+    output = io.BytesIO()
+    workbook.save(output)
+    run(strategy, plan_admin, "values.xlsx", output.getvalue())
+    assert MeasureValue.objects.get().period_end == datetime.date(2026, 12, 31)
+
+
+def test_a_zip_that_is_not_a_workbook_gets_a_clear_message(strategy, plan_admin, measure):
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    with pytest.raises(ValuesImportError) as raised:
+        run(strategy, plan_admin, "notes.xlsx", output.getvalue(), measure=measure)
+    assert "could not be opened as an Excel workbook" in raised.value.errors[0]
 
 
 def test_a_corrupt_workbook_gets_a_clear_message(strategy, plan_admin, measure):
