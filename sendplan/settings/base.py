@@ -189,14 +189,17 @@ PERMISSIONS_POLICY = {
 }
 
 # Sign-in lockout (django-axes): this many failures in a row for one user name, or from
-# one address, lock that user name or address out for the cool-off time. A lockout is
-# logged, listed in the admin (Access attempts) and lifted with `manage.py axes_reset*`.
+# one address, lock that user name or address out for the cool-off time. A good sign-in
+# clears only its own user name's failures from its own address (accounts/lockout.py).
+# A lockout is logged, listed in the admin (Access attempts) and lifted with
+# `manage.py axes_reset*`.
 AXES_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("SENDPLAN_SIGN_IN_LOCKOUT_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "accounts.lockout.SignInLockout"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 # The log names the user name and address (never the password) so an admin can act on it.
 AXES_SENSITIVE_PARAMETERS = []
