@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check, forms); after authentication, for
+    # the admin's refusal page.
+    "sendplan.request_limits.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -258,6 +261,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Largest action plan file an admin may upload or the command will read.
 SENDPLAN_MAX_IMPORT_BYTES = int(os.environ.get("SENDPLAN_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
+# Largest request the site reads (sendplan/request_limits.py): an import file and its form.
+SENDPLAN_MAX_REQUEST_BYTES = int(
+    os.environ.get("SENDPLAN_MAX_REQUEST_BYTES", str(SENDPLAN_MAX_IMPORT_BYTES + 1024 * 1024))
+)
 # An action with no progress update for this many days is "stale" on the dashboards.
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.
