@@ -2,11 +2,13 @@
 grant anything else."""
 
 from axes.admin import AccessAttemptAdmin
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from priorities.models import AreaMembership
 from priorities.services import area_membership_delete, area_membership_save
@@ -87,6 +89,20 @@ admin.site.register(User, RoleUserAdmin)
 
 class AreaAccessAttemptAdmin(MissingIs404, AccessAttemptAdmin):
     """Sign-in lockouts: a plan admin sees and lifts those of their areas' people only."""
+
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description="Clean up expired attempts", permissions=["delete"])
+    def cleanup_expired_attempts(self, request, queryset):
+        """Delete the attempts this admin sees whose cool-off has passed. django-axes' own
+        reads the sign-in's time from the request, which an admin page's lacks (a server
+        error), and would delete every area's."""
+        expired = self.get_queryset(request).filter(
+            attempt_time__lte=timezone.now() - get_cool_off(request)
+        )
+        _, deleted = expired.delete()
+        count = deleted.get(AccessAttempt._meta.label, 0)
+        self.message_user(request, f"Cleaned up {count} expired sign-in attempts.")
 
     def get_queryset(self, request):
         attempts = super().get_queryset(request)

@@ -1,11 +1,31 @@
-"""The page a locked-out sign-in gets (django-axes calls this: AXES_LOCKOUT_CALLABLE)."""
+"""Sign-in lockout (django-axes): what a good sign-in clears, and the page a locked-out
+sign-in gets."""
 
-from axes.helpers import get_cool_off
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.shortcuts import render
 from django.utils import timezone
 
 
+class SignInLockout(AxesDatabaseHandler):
+    """Failures count against the user name and against the address (settings:
+    AXES_LOCKOUT_PARAMETERS). A good sign-in clears only the failures of its own user
+    name from its own address: django-axes' own reset clears every failure from the
+    address as well, so a sign-in to one's own account between guesses at another's
+    would never let that other account lock (issue 20)."""
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        attempts = AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        )
+        count, _ = attempts.delete()
+        return count
+
+
 def locked_out(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets (django-axes calls this: AXES_LOCKOUT_CALLABLE)."""
     # Each failure while locked out starts the cool-off again, so it runs from now.
     cool_off = get_cool_off(request)
     context = {

@@ -39,7 +39,9 @@ class ValuesImportForm(forms.Form):
         help_text="A file with a measure column names its own measures: leave this empty.",
     )
     values_file = forms.FileField(
-        label="Values file", help_text="An Excel workbook (.xlsx) or CSV."
+        label="Values file",
+        help_text="An Excel workbook (.xlsx) or CSV, up to "
+        f"{settings.SENDPLAN_MAX_IMPORT_BYTES / 2**20:.1f} MB.",
     )
 
     def __init__(self, *args, user, **kwargs):

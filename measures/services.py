@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, Owner
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import can_enter_values, can_manage_measures, in_areas, require_in_areas
@@ -35,6 +35,14 @@ def measure_save(*, measure: Measure, user, reason: str = "") -> Measure:
     _require_manager(user, measure, measure.owner)
     save_with_history(measure, user=user, reason=reason)
     return measure
+
+
+def measures_move_owner(*, source: Owner, target: Owner, user, reason: str, **kwargs) -> None:
+    """The measures of an owner merged into another move with it (actions' owner_merging:
+    connected in apps.py)."""
+    for measure in Measure.objects.filter(owner=source):
+        measure.owner = target
+        measure_save(measure=measure, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ SHARED_MODULES = [
     "sendplan/admin_site.py",
     "sendplan/demo_guard.py",
     "sendplan/log_filters.py",
+    "sendplan/request_limits.py",
 ]
 
 

@@ -10,6 +10,7 @@ from sendplan.roles import in_areas, require_plan_editor
 
 from ..models import Action, ActionOwner, Owner, OwnerHolder, normalise_name
 from ..owners import OwnerDirectory, known_role_for
+from ..signals import owner_merging
 
 
 @transaction.atomic
@@ -134,7 +135,8 @@ def owner_merge(*, source: Owner, target: Owner, user, reason: str) -> Owner:
     """Fold ``source`` into ``target``: two spellings of one role become one owner.
 
     The source's actions and holders move to the target (an action or holder both had is
-    kept once), its name and aliases become the target's aliases, so imports still find
+    kept once), and so does whatever apps above this one keep of it (``owner_merging``:
+    measures); its name and aliases become the target's aliases, so imports still find
     it, and the source is deleted. Every row moved, dropped or changed has a history row
     with the user and the reason.
     """
@@ -161,6 +163,7 @@ def owner_merge(*, source: Owner, target: Owner, user, reason: str) -> Owner:
         else:
             holding.owner = target
             save_with_history(holding, **credit)
+    owner_merging.send(Owner, source=source, target=target, **credit)
     known = {normalise_name(spelling) for spelling in target.spellings()}
     aliases = target.alias_list
     for spelling in source.spellings():

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check, forms); after authentication, for
+    # the admin's refusal page.
+    "sendplan.request_limits.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -189,14 +192,17 @@ PERMISSIONS_POLICY = {
 }
 
 # Sign-in lockout (django-axes): this many failures in a row for one user name, or from
-# one address, lock that user name or address out for the cool-off time. A lockout is
-# logged, listed in the admin (Access attempts) and lifted with `manage.py axes_reset*`.
+# one address, lock that user name or address out for the cool-off time. A good sign-in
+# clears only its own user name's failures from its own address (accounts/lockout.py).
+# A lockout is logged, listed in the admin (Access attempts) and lifted with
+# `manage.py axes_reset*`.
 AXES_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("SENDPLAN_SIGN_IN_LOCKOUT_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "accounts.lockout.SignInLockout"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 # The log names the user name and address (never the password) so an admin can act on it.
 AXES_SENSITIVE_PARAMETERS = []
@@ -264,6 +270,10 @@ SENDPLAN_EES_API_URL = os.environ.get(
     "SENDPLAN_EES_API_URL", "https://api.education.gov.uk/statistics"
 )
 SENDPLAN_EES_TIMEOUT = int(os.environ.get("SENDPLAN_EES_TIMEOUT", "60"))
+# Largest request the site reads (sendplan/request_limits.py): an import file and its form.
+SENDPLAN_MAX_REQUEST_BYTES = int(
+    os.environ.get("SENDPLAN_MAX_REQUEST_BYTES", str(SENDPLAN_MAX_IMPORT_BYTES + 1024 * 1024))
+)
 # An action with no progress update for this many days is "stale" on the dashboards.
 SENDPLAN_STALE_AFTER_DAYS = int(os.environ.get("SENDPLAN_STALE_AFTER_DAYS", "60"))
 # "Due soon" on the pages: due within this many days.

@@ -13,6 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from priorities.models import LocalArea
+from sendplan import roles
+from tests.conftest import make_user
+
 LIMIT = settings.AXES_FAILURE_LIMIT
 
 
@@ -145,3 +149,62 @@ def test_a_failure_while_locked_out_restarts_the_wait(client, officer):
     assert sign_in(client, "olivia", "another guess").status_code == 429
     go_back(2)  # cool_off + 1 minutes after the first lock, 2 after the last guess
     assert sign_in(client, "olivia", "pw").status_code == 429
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_anothers_failures(
+    client, officer, board_member
+):
+    """Issue 20's bypass: a few guesses at one account, then a good sign-in to the
+    guesser's own from the same address, over and over, must still lock the account."""
+    answers = []
+    for turn in range(25):
+        for n in range(LIMIT - 1):
+            answers.append(sign_in(Client(), "bola", f"guess-{turn}-{n}").status_code)
+        sign_in(Client(), "olivia", "pw")
+
+    assert 429 in answers
+    assert sign_in(Client(), "bola", "pw").status_code == 429
+    assert sign_in(Client(), "bola", "pw", address="10.0.9.9").status_code == 429
+
+
+def test_a_good_sign_in_clears_its_own_failures_from_that_address_only(
+    client, officer, board_member
+):
+    for n in range(LIMIT - 2):
+        sign_in(client, "bola", f"guess-{n}")
+    sign_in(client, "olivia", "wrong")
+    sign_in(client, "olivia", "wrong", address="10.0.0.2")
+
+    assert sign_in(Client(), "olivia", "pw").status_code == 302
+
+    left = AccessAttempt.objects.order_by("username").values_list("username", "ip_address")
+    assert list(left) == [("bola", "10.0.0.1"), ("olivia", "10.0.0.2")]
+
+
+def test_cleaning_up_expired_attempts_removes_only_those_past_the_cool_off_in_ones_areas(
+    client, officer, plan_admin, area
+):
+    kent = LocalArea.objects.create(name="Kent")
+    make_user("kim", roles.OFFICER, kent)
+    for username in ("olivia", "kim"):
+        sign_in(client, username, "guess", address="10.0.0.5")
+    sign_in(client, "olivia", "guess", address="10.0.0.6")  # still cooling off
+    admin = Client()
+    admin.force_login(plan_admin)
+    # After signing in, which cleans up expired attempts itself.
+    AccessAttempt.objects.filter(ip_address="10.0.0.5").update(
+        attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME
+    )
+    response = admin.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {
+            "action": "cleanup_expired_attempts",
+            "_selected_action": [AccessAttempt.objects.filter(username="olivia").first().pk],
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Cleaned up 1 expired sign-in attempts." in response.text
+    left = AccessAttempt.objects.order_by("username").values_list("username", "ip_address")
+    assert list(left) == [("kim", "10.0.0.5"), ("olivia", "10.0.0.6")]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from actions.choices import Status
 from actions.models import Action, Owner, ProgressUpdate
+from measures.models import Measure
 from priorities.models import Priority, Strategy
 
 
@@ -300,3 +301,24 @@ def test_merge_into_asks_for_the_owner_to_keep_and_a_reason_then_merges(
     assert not Owner.objects.filter(pk=source.pk).exists()
     assert list(action.owners.all()) == [owner]
     assert Owner.history.get(id=source.pk, history_type="-").history_user == plan_admin
+
+
+def test_merging_an_owner_of_a_measure_moves_the_measure(admin_client, strategy, owner, area):
+    source = Owner.objects.create(area=area, name="Head of SEN Service")
+    measure = Measure.objects.create(strategy=strategy, name="EHC plans in 20 weeks", owner=source)
+
+    merged = admin_client.post(
+        reverse("admin:actions_owner_changelist"),
+        {
+            "action": "merge_into",
+            "_selected_action": [source.pk],
+            "merge": "Merge",
+            "target": owner.pk,
+            "reason": "Same role",
+        },
+        follow=True,
+    )
+
+    assert "Merged Head of SEN Service into Designated Clinical Officer." in merged.text
+    measure.refresh_from_db()
+    assert measure.owner == owner

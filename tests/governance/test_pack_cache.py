@@ -7,11 +7,14 @@ import gzip
 import re
 
 import pytest
+from django.conf import settings
+from django.core import checks
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from actions import rules
@@ -21,12 +24,14 @@ from actions.services.owners import action_set_owners
 from governance import services
 from governance.choices import BoardKind
 from governance.models import Board, BoardMembership, Decision, Engagement, Meeting
+from governance.pack_cache import PEOPLE_KEY
 from governance.selectors import board_pack, compute_board_pack
 from governance.services import FollowUp
 from measures.models import Measure
 from measures.services import measure_save
 from sendplan import roles
 from sendplan.audit import save_with_history
+from sendplan.settings import dev as development
 
 from ..conftest import make_user, update_progress
 from .conftest import london, on
@@ -35,6 +40,7 @@ BEFORE = datetime.date(2026, 3, 2)
 FIRST = datetime.date(2026, 4, 14)
 BETWEEN = datetime.date(2026, 5, 20)
 MEETING = datetime.date(2026, 7, 7)
+PACKS_TABLE = settings.CACHES["packs"]["LOCATION"]
 
 
 @pytest.fixture
@@ -351,3 +357,45 @@ def test_a_pack_before_its_meeting_day_ends_is_sent_as_rendered(member, make_mee
     served = member.get(pack_url(today), **BROWSER)
     assert served.status_code == 200 and "Content-Encoding" not in served
     assert "Two trained." in served.text
+
+
+def drop_packs_table():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(PACKS_TABLE)}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_migrated_under_development_settings_keeps_packs_in_production(member, meeting):
+    """Issue 20: development settings keep no packs (a dummy cache), and the table was
+    made only for the caches in force when migrate ran, so every past pack answered 500
+    once production settings were used on that database."""
+    recorder = MigrationRecorder(connection)
+    makes_the_table = [
+        name
+        for app, name in recorder.applied_migrations()
+        if app == "governance" and "cache" in name
+    ]
+    try:
+        drop_packs_table()
+        for name in makes_the_table:
+            recorder.record_unapplied("governance", name)
+        with override_settings(CACHES=development.CACHES):
+            call_command("migrate", verbosity=0)
+
+        assert main(member, meeting) == main(member, meeting)  # kept, then served as kept
+        assert caches["packs"].get(PEOPLE_KEY) is not None
+    finally:
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_packs_table_is_a_database_check_error():
+    assert checks.run_checks(databases=["default"], tags=["database"]) == []
+    try:
+        drop_packs_table()
+        [error] = checks.run_checks(databases=["default"], tags=["database"])
+    finally:
+        call_command("createcachetable", verbosity=0)
+
+    assert (error.id, error.level) == ("governance.E001", checks.ERROR)
+    assert PACKS_TABLE in error.msg and "createcachetable" in error.hint

@@ -11,6 +11,7 @@ from actions.services.owners import (
     ownership_changes,
     ownerships_match,
 )
+from measures.models import Measure
 from priorities.models import LocalArea
 from sendplan import roles
 from tests.conftest import give_area, make_user
@@ -127,3 +128,21 @@ def test_ownerships_match_exactly_when_there_is_nothing_to_change(area):
             ]
             deleted, saved = ownership_changes(action=action, existing=existing, owners=wanted)
             assert ownerships_match(stored, wanted) == (not deleted and not saved), (stored, wanted)
+
+
+def test_merging_owners_moves_their_measures_with_history(area, strategy, owner, plan_admin):
+    source = Owner.objects.create(area=area, name="Head of SEN Service")
+    measure = Measure.objects.create(strategy=strategy, name="EHC plans in 20 weeks", owner=source)
+    source_pk = source.pk
+
+    owner_merge(source=source, target=owner, user=plan_admin, reason="One role, two spellings")
+
+    assert not Owner.objects.filter(pk=source_pk).exists()
+    measure.refresh_from_db()
+    assert measure.owner == owner
+    moved = measure.history.latest()
+    assert (moved.owner_id, moved.history_user, moved.history_change_reason) == (
+        owner.pk,
+        plan_admin,
+        "One role, two spellings",
+    )
