@@ -36,6 +36,18 @@ def test_an_hour_without_a_page_signs_out_with_a_message(client, officer):
     assert not signed_in(client)
 
 
+def test_an_update_posted_after_the_hour_is_not_saved(client, officer, action):
+    sign_in(client)
+    turn_back(client, sessions.LAST_SEEN_AT, 60 * 60 + 1)
+    written = action.history.count()
+    update = {"status": "in_progress", "note": "Typed for an hour.", "seen_version": "1"}
+
+    response = client.post(reverse("actions:update", args=[action.pk]), update)
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert action.history.count() == written
+
+
 def test_a_page_within_the_hour_keeps_the_session_and_restarts_the_hour(client, officer):
     sign_in(client)
     turn_back(client, sessions.LAST_SEEN_AT, 59 * 60)

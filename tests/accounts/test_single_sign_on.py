@@ -174,6 +174,11 @@ def test_a_plan_admin_links_their_areas_people_but_no_administrator(plan_admin, 
         assert identity.is_linked
 
 
+def test_a_plan_admin_links_someone_with_no_area_yet(plan_admin, sam):
+    identities.identity_link(identity=waiting_for(sam), by=plan_admin, how="administrator")
+    assert sam.sign_on_identities.get().is_linked
+
+
 def test_a_plan_admin_cannot_link_another_areas_people(plan_admin, officer):
     from priorities.models import LocalArea
 
@@ -205,6 +210,8 @@ def identity_rows(identity, **row) -> dict:
 
 
 def test_a_plan_admin_links_and_unlinks_on_the_users_page(client, plan_admin, officer):
+    officer.email = "sam@council.example"
+    officer.save()
     identity = waiting_for(officer)
     client.force_login(plan_admin)
     url = reverse("admin:auth_user_change", args=[officer.pk])
@@ -221,6 +228,7 @@ def test_a_plan_admin_links_and_unlinks_on_the_users_page(client, plan_admin, of
 
     assert not SignOnIdentity.objects.exists()
     assert identity.history.latest().history_type == "-"
+    assert sign_on(*entra_claims("sam", SAM)) is None  # waits again
 
 
 def test_a_plan_admins_tick_links_no_staff_account(client, plan_admin):

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -163,10 +164,14 @@ def test_an_officer_proves_their_account_once_then_signs_in_with_the_council_acc
     assert User.objects.count() == 1
 
 
+def session_of(page) -> SessionStore:
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    return SessionStore(cookie["value"])
+
+
 def expire_the_provider_check(page):
     """As if OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS had passed since the sign-on."""
-    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
-    session = SessionStore(cookie["value"])
+    session = session_of(page)
     session["oidc_id_token_expiration"] = 0
     session.save()
 
@@ -174,6 +179,9 @@ def expire_the_provider_check(page):
 def test_a_leaver_disabled_at_the_provider_loses_access(page, live_server, entra_provider):
     sign_in_at_the_provider(page, live_server, "leaver")
     expect(page.get_by_text("Your account has no role yet")).to_be_visible()
+    # Checked again on the first page a quarter of an hour (the default) after signing on.
+    recheck_in = session_of(page)["oidc_id_token_expiration"] - time.time()
+    assert 15 * 60 - 60 < recheck_in <= 15 * 60
     expire_the_provider_check(page)
     page.reload()  # checked again without a prompt: still at the council
     expect(page.get_by_text("Your account has no role yet")).to_be_visible()
