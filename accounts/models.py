@@ -40,6 +40,7 @@ class SignOnIdentity(models.Model):
     class Meta:
         verbose_name = "single sign-on identity"
         verbose_name_plural = "single sign-on identities"
+        # Also the index of the lookup every sign-on makes by issuer and subject.
         constraints = [
             models.UniqueConstraint(fields=["issuer", "subject"], name="one_identity_per_person")
         ]
