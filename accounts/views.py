@@ -26,8 +26,8 @@ class SignInView(auth_views.LoginView):
         return {
             **super().get_context_data(**kwargs),
             "password_sign_in": settings.SENDPLAN_PASSWORD_SIGN_IN,
-            # Off for everyone else: the break-glass superusers' form, out of the way.
-            "break_glass_sign_in": sign_in_rules.password_sign_in_on(),
+            # With password sign-in off, still there for the break-glass superusers.
+            "password_form": sign_in_rules.password_sign_in_on(),
             "single_sign_on": single_sign_on.enabled(),
             "single_sign_on_failed": SSO_FAILED in self.request.GET,
             "sign_on_waits": waiting,
