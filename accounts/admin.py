@@ -15,6 +15,9 @@ from priorities.services import area_membership_delete, area_membership_save
 from sendplan import roles
 from sendplan.admin_site import AreaScopedInline, MissingIs404
 
+from .admin_identities import SignOnIdentityInline
+from .models import SignOnIdentity
+
 # What a plan admin may set on a user: who they are, whether they may sign in, their role.
 _ROLE_FIELDSETS = (
     (None, {"fields": ("username", "password")}),
@@ -47,7 +50,7 @@ class RoleUserAdmin(MissingIs404, UserAdmin):
             return super().get_fieldsets(request, obj)
         return _ROLE_FIELDSETS
 
-    inlines = [AreaMembershipInline]
+    inlines = [AreaMembershipInline, SignOnIdentityInline]
 
     def get_queryset(self, request):
         users = super().get_queryset(request)
@@ -60,6 +63,8 @@ class RoleUserAdmin(MissingIs404, UserAdmin):
         return users.filter(is_superuser=False).filter(Q(pk__in=shared) | ~Exists(areas))
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is SignOnIdentity:
+            return SignOnIdentityInline.save_formset(request, formset)
         if formset.model is not AreaMembership:
             return super().save_formset(request, form, formset, change)
         for membership in formset.save(commit=False):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -19,3 +20,8 @@ class AccountsConfig(AppConfig):
         # before this one) has created that app's permissions, every permission exists.
         last = [config for config in apps.get_app_configs() if config.models_module][-1]
         post_migrate.connect(_ensure_role_groups, sender=last)
+
+        from . import sessions, single_sign_on
+
+        user_logged_in.connect(sessions.note_sign_in)
+        user_logged_in.connect(single_sign_on.link_after_password)

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # the admin's refusal page.
     "sendplan.request_limits.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out an idle or too old session, and re-checks a sign-on with the provider.
+    "accounts.sessions.SessionTimeouts",
+    "accounts.sessions.ProviderRecheck",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # After authentication, so history rows written during a request carry its user.
@@ -114,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Single sign-on with the council's OpenID Connect provider (README: Security), on when
-# OIDC_RP_CLIENT_ID is set: authorization code flow with PKCE, users matched by e-mail.
+# OIDC_RP_CLIENT_ID is set: authorization code flow with PKCE, people known by the ID
+# token's issuer and subject (accounts/single_sign_on.py).
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
@@ -129,14 +133,30 @@ OIDC_AUTHENTICATE_CLASS = "accounts.views.SingleSignOnStart"
 OIDC_CALLBACK_CLASS = "accounts.views.SingleSignOnCallback"
 # Off: the sign-in page shows only single sign-on, and a posted password is refused.
 SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
+# With password sign-in off, these superusers (user names) still may: for when the
+# provider is down. Anyone else named, or anyone not a superuser, may not.
+SENDPLAN_BREAK_GLASS_USERS = env_list("SENDPLAN_BREAK_GLASS_USERS", "")
+# The provider is asked again (silently, prompt=none) after this long, so a leaver
+# disabled there loses access (mozilla_django_oidc's SessionRefresh, accounts/sessions.py).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = int(os.environ.get("SENDPLAN_SIGN_ON_RECHECK_SECONDS", "900"))
+# Signed out after this long without a page loaded, and this long after signing in.
+SENDPLAN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SENDPLAN_IDLE_TIMEOUT_MINUTES", "60"))
+SENDPLAN_SESSION_HOURS = int(os.environ.get("SENDPLAN_SESSION_HOURS", "12"))
+# The cookie lasts no longer than the session may (Django's default is two weeks).
+SESSION_COOKIE_AGE = SENDPLAN_SESSION_HOURS * 60 * 60
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while its user name or address is locked out.
     "axes.backends.AxesStandaloneBackend",
     # Second: answers permission checks in one query (sendplan/roles.py); signs nobody in.
     "sendplan.roles.RoleBackend",
-    # Both also answer permission checks (the single sign-on one is a ModelBackend).
-    *(["django.contrib.auth.backends.ModelBackend"] if SENDPLAN_PASSWORD_SIGN_IN else []),
+    # Both also answer permission checks (each is a ModelBackend). The password one signs
+    # in only those allowed (accounts/sign_in_rules.py).
+    *(
+        ["accounts.sign_in_rules.PasswordBackend"]
+        if SENDPLAN_PASSWORD_SIGN_IN or SENDPLAN_BREAK_GLASS_USERS
+        else []
+    ),
     *(["accounts.single_sign_on.CouncilAccountBackend"] if OIDC_RP_CLIENT_ID else []),
 ]
 if len(AUTHENTICATION_BACKENDS) == 2:

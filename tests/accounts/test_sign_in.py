@@ -1,8 +1,11 @@
-"""Password sign-in can be switched off; single sign-on is off until it is configured."""
+"""Password sign-in can be switched off but for break-glass superusers; single sign-on is
+off until it is configured."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
+from accounts import sign_in_rules
 from accounts.single_sign_on import CouncilAccountBackend
 from tests.test_settings import run_manage
 
@@ -69,3 +72,45 @@ def test_no_way_to_sign_in_at_all_is_refused_at_start():
     assert "Set OIDC_RP_CLIENT_ID (single sign-on) or leave SENDPLAN_PASSWORD_SIGN_IN on" in (
         result.stderr
     )
+
+
+def test_with_password_sign_in_off_only_named_superusers_may_break_glass(client, officer, settings):
+    settings.SENDPLAN_PASSWORD_SIGN_IN = False
+    settings.SENDPLAN_BREAK_GLASS_USERS = ["root", "olivia"]
+    settings.OIDC_RP_CLIENT_ID = "sendplan"
+    User.objects.create_superuser("root", password="pw")
+    User.objects.create_superuser("other-root", password="pw")
+
+    page = client.get(reverse("login")).text
+    assert "Emergency sign-in for the service administrator" in page
+    for username in ["olivia", "other-root"]:  # named but no superuser; superuser not named
+        client.post(reverse("login"), {"username": username, "password": "pw"})
+        assert "_auth_user_id" not in client.session
+    client.post(reverse("login"), {"username": "root", "password": "pw"})
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="root").pk)
+
+
+@pytest.mark.parametrize(
+    "password_on, break_glass, username, allowed",
+    [
+        (True, [], "olivia", True),
+        (False, [], "root", False),
+        (False, ["root"], "root", True),
+        (False, ["olivia"], "olivia", False),
+    ],
+)
+def test_password_sign_in_allowed(password_on, break_glass, username, allowed, officer, settings):
+    settings.SENDPLAN_PASSWORD_SIGN_IN = password_on
+    settings.SENDPLAN_BREAK_GLASS_USERS = break_glass
+    User.objects.create_superuser("root", password="pw")
+    user = User.objects.get(username=username)
+    assert sign_in_rules.password_sign_in_allowed(user) is allowed
+
+
+def test_break_glass_users_keep_the_password_backend():
+    result = show_backends(
+        SENDPLAN_PASSWORD_SIGN_IN="false",
+        SENDPLAN_BREAK_GLASS_USERS="root",
+        OIDC_RP_CLIENT_ID="sendplan",
+    )
+    assert "accounts.sign_in_rules.PasswordBackend" in result.stdout.strip().splitlines()[-1]

@@ -2,7 +2,8 @@
 
 The provider is the npm package oidc-provider (tests/browser/oidc_provider.mjs), with its
 development sign-in page: any login is accepted as the account, whose e-mail is
-<login>@council.example; its Cancel link answers access_denied.
+<login>@council.example; its Cancel link answers access_denied. The entra_provider sends
+Microsoft Entra ID's claims: oid, tid, preferred_username, email, no email_verified.
 """
 
 import json
@@ -10,13 +11,17 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
+from accounts.models import HowLinked, SignOnIdentity
 from sendplan import roles
 from tests.conftest import make_user
 
@@ -35,8 +40,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Provider(list):
+    """The authorization requests the provider saw, and where it is."""
+
+    issuer = ""
+
+    def disable(self, login: str):
+        """The council disables a leaver's account at the provider."""
+        requests.get(f"{self.issuer}/test/disable", params={"login": login}, timeout=10)
+
+
 @pytest.fixture
 def provider(live_server, settings):
+    yield from run_provider(live_server, settings)
+
+
+@pytest.fixture
+def entra_provider(live_server, settings):
+    yield from run_provider(live_server, settings, "entra")
+
+
+def run_provider(live_server, settings, *shape):
     if NODE is None:
         pytest.skip("The single sign-on test needs Node.js (node) to run its provider.")
     if not PROVIDER_PACKAGE.exists():
@@ -44,13 +68,13 @@ def provider(live_server, settings):
     port = free_port()
     callback = f"{live_server.url}/sign-in/council/callback/"
     process = subprocess.Popen(
-        [NODE, str(HERE / "oidc_provider.mjs"), str(port), callback],
+        [NODE, str(HERE / "oidc_provider.mjs"), str(port), callback, *shape],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     ready = threading.Event()
-    authorizations = []
+    authorizations = Provider()
 
     def read_output():
         for line in process.stdout:
@@ -63,7 +87,7 @@ def provider(live_server, settings):
     if not ready.wait(timeout=30):
         process.kill()
         pytest.fail("The OpenID Connect provider did not start.")
-    issuer = f"http://127.0.0.1:{port}"
+    issuer = authorizations.issuer = f"http://127.0.0.1:{port}"
     settings.OIDC_RP_CLIENT_ID = "sendplan"
     settings.OIDC_RP_CLIENT_SECRET = "sendplan-test-secret"
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{issuer}/auth"
@@ -88,18 +112,89 @@ def sign_in_at_the_provider(page, live_server, login: str):
     page.get_by_role("button", name="Continue").click()
 
 
-def test_an_officer_signs_in_with_their_council_account(page, live_server, provider, officer):
-    officer.email = "Olivia@Council.Example"  # matched whatever the case
-    officer.save()
+def test_a_sign_on_with_a_superusers_e_mail_is_not_that_superuser(
+    page, live_server, entra_provider
+):
+    User.objects.create_superuser("root", email="Sam@Council.Example", password="pw")
 
+    sign_in_at_the_provider(page, live_server, "sam")
+
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+    expect(page.get_by_role("region", name="Important")).to_contain_text(
+        "An account with your e-mail, sam@council.example, already exists"
+    )
+    expect(page.get_by_text("only the service administrator can link")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    assert User.objects.count() == 1
+    assert not SignOnIdentity.objects.get().is_linked
+    assert axe_violations(page) == []
+
+
+def test_an_officer_proves_their_account_once_then_signs_in_with_the_council_account(
+    page, live_server, entra_provider, officer
+):
+    officer.email = "Olivia@Council.Example"  # the same whatever the case
+    officer.save()
     sign_in_at_the_provider(page, live_server, "olivia")
+    expect(
+        page.get_by_text("sign in below with its password in the next 10 minutes")
+    ).to_be_visible()
+
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+    expect(page.get_by_text("Your council account is now linked")).to_be_visible()
+    identity = SignOnIdentity.objects.get()
+    assert identity.how_linked == HowLinked.PASSWORD and identity.user == officer
+    tenant_and_object = identity.subject.split("/")
+    assert tenant_and_object[0] == "9188040d-6c67-4c5b-b112-36a304b66dad"
+    page.get_by_role("button", name="Sign out").click()
+
+    # Still signed in at the provider, which sends them straight back.
+    page.get_by_role("button", name="Sign in with your council account").click()
 
     expect(page.get_by_role("heading", name="My actions")).to_be_visible()
     assert page.url == f"{live_server.url}/"
     expect(page.locator(".sendplan-account__who").first).to_contain_text("Olivia (Officer)")
-    [authorization] = provider
-    assert authorization["code_challenge_method"] == "S256" and authorization["code_challenge"]
+    assert all(
+        authorization["code_challenge_method"] == "S256" and authorization["code_challenge"]
+        for authorization in entra_provider
+    )
     assert User.objects.count() == 1
+
+
+def session_of(page) -> SessionStore:
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    return SessionStore(cookie["value"])
+
+
+def expire_the_provider_check(page):
+    """As if OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS had passed since the sign-on."""
+    session = session_of(page)
+    session["oidc_id_token_expiration"] = 0
+    session.save()
+
+
+def test_a_leaver_disabled_at_the_provider_loses_access(page, live_server, entra_provider):
+    sign_in_at_the_provider(page, live_server, "leaver")
+    expect(page.get_by_text("Your account has no role yet")).to_be_visible()
+    # Checked again on the first page a quarter of an hour (the default) after signing on.
+    recheck_in = session_of(page)["oidc_id_token_expiration"] - time.time()
+    assert 15 * 60 - 60 < recheck_in <= 15 * 60
+    expire_the_provider_check(page)
+    page.reload()  # checked again without a prompt: still at the council
+    expect(page.get_by_text("Your account has no role yet")).to_be_visible()
+    assert entra_provider[-1]["prompt"] == "none"
+
+    entra_provider.disable("leaver")
+    expire_the_provider_check(page)
+    page.reload()
+
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Your council account did not sign you in"
+    )
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
 
 def test_someone_new_gets_an_account_with_no_role(page, live_server, provider, db):
@@ -110,6 +205,9 @@ def test_someone_new_gets_an_account_with_no_role(page, live_server, provider, d
     assert user.username == "new.starter@council.example"
     assert not user.groups.exists() and not user.is_staff and not user.is_superuser
     assert not user.has_usable_password()
+    identity = user.sign_on_identities.get()
+    assert (identity.issuer, identity.subject) == (provider.issuer, "new.starter")
+    assert identity.how_linked == HowLinked.NEW_ACCOUNT
 
 
 def test_a_refusal_at_the_provider_ends_on_the_sign_in_page(page, live_server, provider, officer):

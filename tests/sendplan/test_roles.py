@@ -55,7 +55,7 @@ def test_the_service_administrator_may_do_everything(db):
 def test_the_role_backend_signs_nobody_in(board_member, client):
     assert roles.RoleBackend().authenticate(None, username="board", password="pw") is None
     client.post(reverse("login"), {"username": board_member.username, "password": "pw"})
-    assert client.session[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.sign_in_rules.PasswordBackend"
 
 
 def test_an_object_found_in_the_users_areas_is_not_looked_up_again(
