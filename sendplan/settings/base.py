@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "priorities",
     "actions",
     "measures",
@@ -58,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor; then the admin asks it of those who have not.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -126,6 +132,13 @@ OIDC_AUTHENTICATE_CLASS = "accounts.views.SingleSignOnStart"
 OIDC_CALLBACK_CLASS = "accounts.views.SingleSignOnCallback"
 # Off: the sign-in page shows only single sign-on, and a posted password is refused.
 SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
+# Password sign-ins to the admin ask a code from an authenticator app or a recovery code
+# (accounts/second_factor.py); single sign-on's provider asks its own. Always on in production.
+SENDPLAN_ADMIN_SECOND_FACTOR = env_bool("SENDPLAN_ADMIN_SECOND_FACTOR", True)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "sendplan"
+# A reset link by e-mail works for an hour, and once.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while its user name or address is locked out.
