@@ -41,10 +41,10 @@ def signed_in_by_password(request) -> bool:
 
 
 def second_factor_asked(request) -> bool:
-    """Whether this signed-in user must give a code before the admin opens."""
+    """Whether the admin, which would open to this user, first asks them for a code."""
     return (
         settings.SENDPLAN_ADMIN_SECOND_FACTOR
-        and request.user.is_authenticated
+        and admin.site.has_permission(request)
         and signed_in_by_password(request)
         and not request.user.is_verified()
     )
@@ -151,6 +151,6 @@ class AdminSecondFactorMiddleware:
         match = request.resolver_match
         if match is None or match.app_name != admin.site.name or match.url_name == "logout":
             return None
-        if not (admin.site.has_permission(request) and second_factor_asked(request)):
+        if not second_factor_asked(request):
             return None
         return redirect(f"{reverse('second_factor')}?next={quote(request.get_full_path())}")

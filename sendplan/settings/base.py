@@ -137,6 +137,8 @@ SENDPLAN_PASSWORD_SIGN_IN = env_bool("SENDPLAN_PASSWORD_SIGN_IN", True)
 SENDPLAN_ADMIN_SECOND_FACTOR = env_bool("SENDPLAN_ADMIN_SECOND_FACTOR", True)
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "sendplan"
+# The admin lists and removes people's authenticators and recovery codes, never shows them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A reset link by e-mail works for an hour, and once.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
