@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
@@ -50,13 +51,25 @@ def second_factor_asked(request) -> bool:
     )
 
 
+def authenticator_set_up_allowed(request) -> bool:
+    """Setting up (or replacing) the app: whoever has one proves it first, with its code or
+    a recovery code, so that a password alone cannot replace it."""
+    return (
+        settings.SENDPLAN_ADMIN_SECOND_FACTOR
+        and admin.site.has_permission(request)
+        and signed_in_by_password(request)
+        and (request.user.is_verified() or authenticator(request.user) is None)
+    )
+
+
 def authenticator(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 def authenticator_start(*, user) -> TOTPDevice:
     """The authenticator being set up: the same secret until it is confirmed, so that a
-    reloaded page does not invalidate what the app has already scanned."""
+    reloaded page does not invalidate what the app has already scanned. The app in use, if
+    any, works until the new one is confirmed."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
 
@@ -85,7 +98,8 @@ def authenticator_confirm(*, request, device: TOTPDevice, code: str) -> list[str
             codes = _recovery_codes_replace(device.user)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+            # One app at a time: a new phone's replaces the lost one's.
+            TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
             otp_login(request, device)
     # Raised once the transaction is over: a wrong code's count of failures must be kept.
     if refused is not None:
@@ -93,9 +107,9 @@ def authenticator_confirm(*, request, device: TOTPDevice, code: str) -> list[str
     return codes
 
 
-def second_factor_verify(*, request, code: str) -> None:
+def second_factor_verify(*, request, code: str) -> Device:
     """Verifies this session with a code from the user's app or a recovery code, which is
-    then used up. Raises CodeRefused."""
+    then used up; returns the device that took it. Raises CodeRefused."""
     code = "".join(code.split()).lower()
     if code.isdigit():
         devices = TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
@@ -109,6 +123,7 @@ def second_factor_verify(*, request, code: str) -> None:
             otp_login(request, device)
     if refused is not None:
         raise CodeRefused(refused)
+    return device
 
 
 def _recovery_codes_replace(user) -> list[str]:

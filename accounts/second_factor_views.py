@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import second_factor
 
@@ -30,19 +31,28 @@ def _next(request) -> str:
     return reverse("admin:index")
 
 
+def _next_query(request) -> str:
+    return urlencode({"next": _next(request)})
+
+
 @login_required
 def verify(request):
     if not second_factor.second_factor_asked(request):
         return redirect(_next(request))
     if second_factor.authenticator(request.user) is None:
-        return redirect(f"{reverse('second_factor_set_up')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('second_factor_set_up')}?{_next_query(request)}")
     form = CodeForm(request.POST or None)
     if form.is_valid():
         try:
-            second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"])
+            device = second_factor.second_factor_verify(
+                request=request, code=form.cleaned_data["code"]
+            )
         except second_factor.CodeRefused as refused:
             form.add_error("code", str(refused))
         else:
+            if isinstance(device, StaticDevice):
+                # A recovery code is most often used for a lost phone: offer to set up anew.
+                return redirect(f"{reverse('second_factor_set_up')}?{_next_query(request)}")
             return redirect(_next(request))
     context = {"form": form, "next": _next(request)}
     return render(request, "registration/second_factor.html", context)
@@ -50,12 +60,10 @@ def verify(request):
 
 @login_required
 def set_up(request):
-    if not second_factor.second_factor_asked(request):
+    if not second_factor.authenticator_set_up_allowed(request):
+        if second_factor.second_factor_asked(request):
+            return redirect(f"{reverse('second_factor')}?{_next_query(request)}")
         return redirect(_next(request))
-    # Someone who has an app set up proves it before anything changes: a password alone
-    # must not replace the app.
-    if second_factor.authenticator(request.user) is not None:
-        return redirect(f"{reverse('second_factor')}?{request.GET.urlencode()}")
     device = second_factor.authenticator_start(user=request.user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
@@ -71,6 +79,7 @@ def set_up(request):
     context = {
         "form": form,
         "next": _next(request),
+        "replacing": request.user.is_verified(),
         "qr_svg": second_factor.authenticator_qr_svg(device),
         "otpauth_url": device.config_url,
         "secret": second_factor.secret_for_typing(device),

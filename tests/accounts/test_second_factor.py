@@ -1,13 +1,15 @@
 """Password sign-ins to the admin ask a second factor: a code from an authenticator app,
 or a recovery code once. Single sign-on (whose provider asks its own) is not asked."""
 
+import io
 import re
 from base64 import b32decode
 from html import unescape
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -107,7 +109,11 @@ def test_a_recovery_code_opens_the_admin_once(client, plan_admin, authenticator)
 
     sign_in(client, "pat")
     response = client.post(reverse("second_factor"), {"code": " ABCD 2345 ", "next": ADMIN})
-    assert response["Location"] == ADMIN
+    # Most often a lost phone: the app can be set up anew, or not now.
+    assert response["Location"] == f"{reverse('second_factor_set_up')}?next={quote(ADMIN, '')}"
+    page = client.get(response["Location"])
+    assert "You are signed in with a recovery code" in page.text
+    assert f'href="{ADMIN}">Not now: continue' in page.text
     assert client.get(ADMIN).status_code == 200
 
     client.logout()
@@ -115,6 +121,43 @@ def test_a_recovery_code_opens_the_admin_once(client, plan_admin, authenticator)
     page = client.post(reverse("second_factor"), {"code": "abcd2345"})
     assert "That code is not right" in page.text
     assert client.get(ADMIN).status_code == 302
+
+
+def test_after_a_recovery_code_a_new_phone_replaces_the_lost_one(client, plan_admin, authenticator):
+    recovery = StaticDevice.objects.create(user=plan_admin, name="Recovery codes")
+    StaticToken.objects.create(device=recovery, token="abcd2345")
+    sign_in(client, "pat")
+    client.post(reverse("second_factor"), {"code": "abcd2345"})
+
+    page = client.get(reverse("second_factor_set_up"))
+    secret = re.search(r"secret=([A-Z2-7]+)", unquote(page.text))[1]
+    code = f"{TOTP(b32decode(secret)).token():06d}"
+    page = client.post(reverse("second_factor_set_up"), {"code": code})
+    assert len(re.findall(r"<li><code>([a-z2-7]+)</code></li>", page.text)) == 10
+
+    [phone] = TOTPDevice.objects.filter(user=plan_admin)
+    assert phone.pk != authenticator.pk  # the lost phone's codes open nothing now
+    assert not StaticToken.objects.filter(token="abcd2345").exists()
+
+
+def test_the_service_administrator_can_give_a_recovery_code_on_the_server(
+    client, plan_admin, authenticator
+):
+    out = io.StringIO()
+    call_command("addstatictoken", "pat", stdout=out)
+    sign_in(client, "pat")
+    client.post(reverse("second_factor"), {"code": out.getvalue().strip()})
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_the_admin_never_shows_an_authenticators_key(client, authenticator, settings):
+    settings.SENDPLAN_ADMIN_SECOND_FACTOR = False
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[authenticator.pk]))
+    assert page.status_code == 200
+    assert authenticator.key not in page.text
+    qr_code = reverse("admin:otp_totp_totpdevice_qrcode", args=[authenticator.pk])
+    assert client.get(qr_code).status_code == 403
 
 
 def test_a_superuser_signed_in_by_password_is_asked_too(client, db):
