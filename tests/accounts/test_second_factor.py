@@ -158,6 +158,13 @@ def test_the_admin_never_shows_an_authenticators_key(client, authenticator, sett
     assert authenticator.key not in page.text
     qr_code = reverse("admin:otp_totp_totpdevice_qrcode", args=[authenticator.pk])
     assert client.get(qr_code).status_code == 403
+    # Plan admins do not see them at all.
+    client.force_login(authenticator.user)
+    for listed in (
+        "admin:otp_totp_totpdevice_changelist",
+        "admin:otp_static_staticdevice_changelist",
+    ):
+        assert client.get(reverse(listed)).status_code == 403
 
 
 def test_a_superuser_signed_in_by_password_is_asked_too(client, db):
