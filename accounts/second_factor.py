@@ -100,7 +100,7 @@ def authenticator_confirm(*, request, device: TOTPDevice, code: str) -> list[str
             device.save(update_fields=["confirmed"])
             # One app at a time: a new phone's replaces the lost one's.
             TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-            otp_login(request, device)
+            _session_verified(request, device)
     # Raised once the transaction is over: a wrong code's count of failures must be kept.
     if refused is not None:
         raise CodeRefused(refused)
@@ -120,10 +120,16 @@ def second_factor_verify(*, request, code: str) -> Device:
         device = devices.select_for_update().first()
         refused = _refusal(device, code)
         if refused is None:
-            otp_login(request, device)
+            _session_verified(request, device)
     if refused is not None:
         raise CodeRefused(refused)
     return device
+
+
+def _session_verified(request, device) -> None:
+    otp_login(request, device)
+    # A new session key for the session that now opens the admin, as at sign-in.
+    request.session.cycle_key()
 
 
 def _recovery_codes_replace(user) -> list[str]:

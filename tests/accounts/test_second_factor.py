@@ -48,10 +48,12 @@ def test_a_password_sign_in_to_the_admin_is_asked_for_a_code(client, plan_admin,
     page = client.get(response["Location"])
     assert "Enter your code" in page.text
 
+    signed_in_session = client.session.session_key
     code = code_of(authenticator)
     response = client.post(reverse("second_factor"), {"code": code, "next": ADMIN})
     assert response.status_code == 302 and response["Location"] == ADMIN
     assert client.get(ADMIN).status_code == 200
+    assert client.session.session_key != signed_in_session
 
 
 def test_a_wrong_code_keeps_the_admin_shut_and_the_next_try_must_wait(
