@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-in/council/", include("mozilla_django_oidc.urls")),
+    path("sign-in/", include("accounts.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
     path("public/", include("public_pages.urls")),

@@ -2,8 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpRequest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_update_progress
@@ -25,6 +29,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     f"ALTER TABLE {connection.ops.quote_name(table)} "
                     "SET (autovacuum_enabled = false)"
                 )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "second_factor_asked: client.force_login and client.login leave the admin's second "
+        "factor to be given, as a real sign-in does",
+    )
+
+
+def _second_factor_given(sender, request, user, **kwargs):
+    # Only the test client's sign-ins build a bare HttpRequest; the sign-in page's do not.
+    if type(request) is HttpRequest and user.is_staff:
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="Tests' second factor")
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True)
+def _test_sign_ins_give_the_second_factor(request):
+    """The admin asks a password sign-in for a second factor (accounts/second_factor.py).
+    Staff signed in by client.force_login or client.login have given it, as a plan admin
+    with an authenticator app would; tests marked second_factor_asked have not, and
+    sign-ins through the sign-in page never have."""
+    if request.node.get_closest_marker("second_factor_asked"):
+        yield
+        return
+    user_logged_in.connect(_second_factor_given, dispatch_uid="tests-second-factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-second-factor")
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions import rules
@@ -77,6 +79,13 @@ NOT_WRITES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",
+    # Users already signed in (and the test's staff have given their second factor).
+    "second_factor",
+    "second_factor_set_up",
+    # Sends an e-mail; the other two only say what happened.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
 }
 # Writes that only touch the signed-in user's own row (no row added or removed).
 OWN_ACCOUNT = {"admin:password_change", "reminders:preferences"}
@@ -228,6 +237,9 @@ def world(db, tmp_path, settings):
     AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen, locked_out=False)
+    # The same colleague's second factor, which the service administrator removes when lost.
+    TOTPDevice.objects.create(user=locked, name="Authenticator app")
+    StaticDevice.objects.create(user=locked, name="Recovery codes")
     return people
 
 
@@ -316,6 +328,25 @@ def admin_endpoints(world) -> list[Endpoint]:
                     change,
                 )
             )
+    # The authenticator's key and QR code are never shown, to anyone.
+    device = TOTPDevice.objects.get()
+    found += [
+        Endpoint(
+            f"authenticator {view}",
+            f"admin:otp_totp_totpdevice_{view}",
+            reverse(f"admin:otp_totp_totpdevice_{view}", args=[device.pk]),
+        )
+        for view in ("config", "qrcode")
+    ]
+    # A reset link whose token is wrong sets nobody's password.
+    found.append(
+        Endpoint(
+            "password reset link",
+            "password_reset_confirm",
+            reverse("password_reset_confirm", args=["MQ", "wrong-token"]),
+            {"new_password1": "A-long-pass-1", "new_password2": "A-long-pass-1"},
+        )
+    )
     # Archived plans refuse every change: write to a live one.
     action = (
         Action.objects.exclude(priority__strategy__stage=StrategyStage.ARCHIVED)

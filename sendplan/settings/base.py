@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "priorities",
     "actions",
     "measures",
@@ -61,6 +64,9 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check, forms); after authentication, for
     # the admin's refusal page.
     "sendplan.request_limits.RequestSizeLimit",
+    # Whether this session gave its second factor; then the admin asks it of those who have not.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out an idle or too old session, and re-checks a sign-on with the provider.
     "accounts.sessions.SessionTimeouts",
@@ -144,6 +150,15 @@ SENDPLAN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SENDPLAN_IDLE_TIMEOUT_MINUTE
 SENDPLAN_SESSION_HOURS = int(os.environ.get("SENDPLAN_SESSION_HOURS", "12"))
 # The cookie lasts no longer than the session may (Django's default is two weeks).
 SESSION_COOKIE_AGE = SENDPLAN_SESSION_HOURS * 60 * 60
+# Password sign-ins to the admin ask a code from an authenticator app or a recovery code
+# (accounts/second_factor.py); single sign-on's provider asks its own. Always on in production.
+SENDPLAN_ADMIN_SECOND_FACTOR = env_bool("SENDPLAN_ADMIN_SECOND_FACTOR", True)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "sendplan"
+# The admin lists and removes people's authenticators and recovery codes, never shows them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A reset link by e-mail works for an hour, and once.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while its user name or address is locked out.

@@ -14,6 +14,8 @@ if len(SECRET_KEY) < 50:
 
 # Whatever the environment says: the demo users' passwords are in the README.
 SENDPLAN_DEMO_ALLOWED = False
+# Whatever the environment says: a password alone does not open the admin.
+SENDPLAN_ADMIN_SECOND_FACTOR = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
