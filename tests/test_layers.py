@@ -20,6 +20,7 @@ LAYERS = [
     "planfile",
     "reminders",
     "demo",
+    "backups",
 ]
 # Modules of the project package that every app may import, so they import no app.
 SHARED_MODULES = [

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "demo",
     "reminders",
     "accounts",
+    "backups",
 ]
 
 MIDDLEWARE = [
