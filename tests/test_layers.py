@@ -25,6 +25,7 @@ LAYERS = [
 # Modules of the project package that every app may import, so they import no app.
 SHARED_MODULES = [
     "sendplan/audit.py",
+    "sendplan/deleted.py",
     "sendplan/roles.py",
     "sendplan/spreadsheets.py",
     "sendplan/uploads.py",
