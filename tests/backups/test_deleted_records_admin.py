@@ -7,6 +7,7 @@ from actions.models import Action
 from actions.services.actions import action_delete
 from priorities.models import LocalArea
 from sendplan import roles
+from sendplan.audit import delete_with_history
 from tests.conftest import make_user
 
 URL = reverse("deleted_records")
@@ -71,3 +72,13 @@ def test_an_officer_has_no_deleted_records_page(client, officer, deleted_action)
     assert client.get(URL).status_code in (302, 403)
     client.post(URL, {"kind": "action", "id": deleted_action, "reason": "Please"})
     assert not Action.objects.filter(pk=deleted_action).exists()
+
+
+@pytest.mark.django_db
+def test_a_deleted_plan_is_listed_and_its_actions_come_back_with_it(client, action, plan_admin):
+    strategy = action.priority.strategy
+    delete_with_history(strategy, user=plan_admin, reason="Wrong plan")
+    client.force_login(plan_admin)
+    page = client.get(URL).content.decode()
+    assert "Joint SEND Strategy 2022-25" in page
+    assert "Review support" not in page

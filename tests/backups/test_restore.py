@@ -1,6 +1,8 @@
 """Restoring an area's backup: where the area is not, whole or not at all."""
 
+import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -57,7 +59,9 @@ def test_people_are_matched_by_username_and_the_unknown_created_inactive(
     backup, action, officer, plan_admin
 ):
     data = backup(action.priority.strategy.area)
-    assert [person["username"] for person in part(data, "users.json")] == ["olivia", "pat"]
+    people = part(data, "users.json")
+    assert [person["username"] for person in people] == ["olivia", "pat"]
+    assert set(people[0]) == {"username", "first_name", "last_name", "email"}
     empty_database()
     User.objects.create_user("pat", password="pw")
 
@@ -104,3 +108,28 @@ def test_each_table_has_a_csv_for_people_beside_its_json(backup, action):
         assert len(part(data, f"data/{label}.json")) == count
     assert manifest["area"] == "Medway"
     assert set(manifest) >= {"format", "app_version", "created_at", "rows", "sha256"}
+
+
+@pytest.mark.django_db
+def test_a_column_this_version_does_not_have_is_refused(backup, action):
+    data = backup(action.priority.strategy.area)
+    empty_database()
+    manifest = manifest_of(data)
+    name = "data/actions.Action.json"
+    rows = part(data, name)
+    rows[0]["colour"] = "blue"
+    changed = json.dumps(rows).encode()
+    manifest["sha256"][name] = hashlib.sha256(changed).hexdigest()
+    edited = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(edited, "w") as copy:
+        for member in source.namelist():
+            content = source.read(member)
+            if member == name:
+                content = changed
+            elif member == "manifest.json":
+                content = json.dumps(manifest).encode()
+            copy.writestr(member, content)
+
+    with pytest.raises(RestoreRefused, match="actions.Action in this backup has columns .*colour"):
+        area_restore(path=io.BytesIO(edited.getvalue()))
+    assert not LocalArea.objects.exists()

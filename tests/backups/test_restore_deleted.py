@@ -50,7 +50,13 @@ def latest(model, pk):
 
 
 @pytest.mark.django_db
-def test_action_comes_back_with_its_owners_milestones_and_notes(worked_action, plan_admin):
+def test_action_comes_back_with_its_owners_milestones_and_notes(worked_action, measure, plan_admin):
+    measure_set_links(
+        measure=measure,
+        priorities=list(measure.priorities.all()),
+        actions=[worked_action],
+        user=plan_admin,
+    )
     action_id = worked_action.pk
     action_delete(action=worked_action, user=plan_admin, reason="Merged into 1.2")
     assert not Action.objects.filter(pk=action_id).exists()
@@ -62,6 +68,7 @@ def test_action_comes_back_with_its_owners_milestones_and_notes(worked_action, p
     assert [owner.name for owner in restored.owners.all()] == ["Designated Clinical Officer"]
     assert [m.text for m in restored.milestones.all()] == ["Survey parents"]
     assert [update.note for update in restored.updates.all()] == ["Begun"]
+    assert list(restored.measures.all()) == [measure]
     for model, pk in [
         (Action, action_id),
         (ActionOwner, restored.ownerships.get().pk),
@@ -151,3 +158,11 @@ def test_plan_comes_back_with_priorities_actions_and_measures(worked_action, mea
     assert Measure.objects.get(pk=measure.pk).values.count() == 2
     assert MeasurePriority.objects.get().priority.strategy == restored
     assert latest(Strategy, strategy_id).history_change_reason == REASON
+
+
+@pytest.mark.django_db
+def test_the_service_administrator_restores_in_any_area(action, plan_admin, django_user_model):
+    action_id = action.pk
+    action_delete(action=action, user=plan_admin)
+    superuser = django_user_model.objects.create_superuser("root", password="pw")
+    assert action_restore(action_id=action_id, user=superuser, reason=REASON).pk == action_id
