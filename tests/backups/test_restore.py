@@ -110,26 +110,32 @@ def test_each_table_has_a_csv_for_people_beside_its_json(backup, action):
     assert set(manifest) >= {"format", "app_version", "created_at", "rows", "sha256"}
 
 
+def edited(data: bytes, changes: dict[str, bytes], *, more_rows: dict | None = None):
+    """The backup with these files changed, and its manifest's sha256 of them to match
+    (and, with ``more_rows``, more tables listed)."""
+    manifest = manifest_of(data)
+    manifest["rows"].update(more_rows or {})
+    for name, content in changes.items():
+        manifest["sha256"][name] = hashlib.sha256(content).hexdigest()
+    changes = {**changes, "manifest.json": json.dumps(manifest).encode()}
+    copy = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(copy, "w") as target:
+        for name in {*source.namelist(), *changes}:
+            target.writestr(name, changes.get(name) or source.read(name))
+    return io.BytesIO(copy.getvalue())
+
+
 @pytest.mark.django_db
-def test_a_column_this_version_does_not_have_is_refused(backup, action):
+def test_a_column_or_table_this_version_does_not_have_is_refused(backup, action):
     data = backup(action.priority.strategy.area)
     empty_database()
-    manifest = manifest_of(data)
-    name = "data/actions.Action.json"
-    rows = part(data, name)
+    rows = part(data, "data/actions.Action.json")
     rows[0]["colour"] = "blue"
-    changed = json.dumps(rows).encode()
-    manifest["sha256"][name] = hashlib.sha256(changed).hexdigest()
-    edited = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(edited, "w") as copy:
-        for member in source.namelist():
-            content = source.read(member)
-            if member == name:
-                content = changed
-            elif member == "manifest.json":
-                content = json.dumps(manifest).encode()
-            copy.writestr(member, content)
+    with_column = edited(data, {"data/actions.Action.json": json.dumps(rows).encode()})
+    with_table = edited(data, {}, more_rows={"retired.Scheme": 0})
 
     with pytest.raises(RestoreRefused, match="actions.Action in this backup has columns .*colour"):
-        area_restore(path=io.BytesIO(edited.getvalue()))
+        area_restore(path=with_column)
+    with pytest.raises(RestoreRefused, match="tables this version does not have: retired.Scheme"):
+        area_restore(path=with_table)
     assert not LocalArea.objects.exists()
