@@ -13,11 +13,12 @@ import decimal
 import hashlib
 import io
 import json
+import tomllib
 import uuid
 import zipfile
 from collections.abc import Iterable
-from importlib import metadata
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
@@ -33,11 +34,9 @@ USER_FIELDS = ("username", "first_name", "last_name", "email")
 
 
 def app_version() -> str:
-    try:
-        return metadata.version("sendplan")
-    except metadata.PackageNotFoundError:
-        # Run from a checkout, as the README's commands are.
-        return "0.1.0"
+    """The version in pyproject.toml: sendplan runs from its checkout, not installed."""
+    with open(settings.BASE_DIR / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["version"]
 
 
 def data_path(table: Table) -> str:

@@ -107,6 +107,7 @@ def test_each_table_has_a_csv_for_people_beside_its_json(backup, action):
         assert {f"data/{label}.json", f"csv/{label}.csv"} <= names
         assert len(part(data, f"data/{label}.json")) == count
     assert manifest["area"] == "Medway"
+    assert manifest["app_version"] == "0.1.0"
     assert set(manifest) >= {"format", "app_version", "created_at", "rows", "sha256"}
 
 
