@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, Owner
-from priorities.models import Priority
+from priorities.models import Priority, Strategy
 from sendplan.audit import delete_with_history, save_with_history
+from sendplan.deleted import deletion_to_restore, restore_deleted
 from sendplan.roles import can_enter_values, can_manage_measures, in_areas, require_in_areas
 
 from .choices import Series
@@ -136,6 +137,18 @@ def value_record(
 def value_delete(*, value: MeasureValue, user, reason: str) -> None:
     _require_manager(user, value)
     delete_with_history(value, user=user, reason=reason)
+
+
+@transaction.atomic
+def measure_restore(*, measure_id: int, user, reason: str) -> Measure:
+    """Bring back a deleted measure from its history, with its values, targets and links to
+    priorities and actions; a plan admin of its area, with a reason."""
+    row = deletion_to_restore(Measure, measure_id, reason=reason)
+    strategy = Strategy.objects.filter(pk=row.strategy_id).first()
+    if strategy is None:
+        raise ValidationError("Its plan was deleted too: restore the plan, and it comes back.")
+    _require_manager(user, strategy)
+    return restore_deleted(row, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -2,10 +2,18 @@
 history."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from sendplan.audit import delete_with_history, save_with_history
-from sendplan.roles import acts_everywhere, can_manage_people, in_areas, require_in_areas
+from sendplan.deleted import deletion_to_restore, restore_deleted
+from sendplan.roles import (
+    acts_everywhere,
+    can_manage_people,
+    in_areas,
+    require_in_areas,
+    require_plan_editor,
+)
 
 from .models import AreaMembership, LocalArea, Strategy
 
@@ -41,6 +49,19 @@ def strategy_get_or_create(
     strategy = Strategy(area=area, title=title)
     save_with_history(strategy, user=user, reason=reason)
     return strategy, True
+
+
+@transaction.atomic
+def strategy_restore(*, strategy_id: int, user, reason: str) -> Strategy:
+    """Bring back a deleted plan from its history, with its priorities, their actions (with
+    owners, milestones and notes) and its measures (with their values); a plan admin of
+    its area, with a reason."""
+    row = deletion_to_restore(Strategy, strategy_id, reason=reason)
+    area = LocalArea.objects.filter(pk=row.area_id).first()
+    if area is None:
+        raise ValidationError("Its local area no longer exists: restore the area's backup.")
+    require_plan_editor(user, area)
+    return restore_deleted(row, user=user, reason=reason)
 
 
 def area_membership_save(*, membership: AreaMembership, user, reason: str = "") -> AreaMembership:

@@ -42,10 +42,16 @@ def save_with_history(instance: models.Model, *, user, reason: str = "") -> None
 
 
 def delete_with_history(*instances: models.Model, user, reason: str = "") -> None:
-    """Delete each in turn (dependants before what they depend on), each with its history row."""
-    for instance in instances:
-        _credit(instance, user=user, reason=reason)
-        instance.delete()
+    """Delete each in turn (dependants before what they depend on), each with its history row.
+
+    Every row of the deletion, those of the records deleted with them included, bears one
+    moment: by it a restore knows what was deleted together (sendplan.deleted).
+    """
+    moment = _history_date.get() or timezone.now()
+    with history_stamped(date=moment):
+        for instance in instances:
+            _credit(instance, user=user, reason=reason)
+            instance.delete()
 
 
 def bulk_create_with_history(

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.views import SignInView
 from actions import urls as actions_urls
 from actions.views import officer
+from backups.views import deleted_records
 from planfile import urls as planfile_urls
 
 admin.site.site_header = "sendplan administration"
@@ -12,6 +13,7 @@ admin.site.site_title = "sendplan"
 admin.site.index_title = "Plan administration"
 
 urlpatterns = [
+    path("admin/deleted/", admin.site.admin_view(deleted_records), name="deleted_records"),
     path("admin/", admin.site.urls),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-in/council/", include("mozilla_django_oidc.urls")),

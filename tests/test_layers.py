@@ -20,10 +20,12 @@ LAYERS = [
     "planfile",
     "reminders",
     "demo",
+    "backups",
 ]
 # Modules of the project package that every app may import, so they import no app.
 SHARED_MODULES = [
     "sendplan/audit.py",
+    "sendplan/deleted.py",
     "sendplan/roles.py",
     "sendplan/spreadsheets.py",
     "sendplan/uploads.py",

@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions import rules
 from actions.models import Action
-from actions.services.actions import action_save
+from actions.services.actions import action_delete, action_save
 from governance.models import (
     Board,
     BoardMembership,
@@ -52,6 +52,7 @@ from tests.seed import SEED
 # An action of a live plan that no reminder or round names: archived plans refuse every
 # change, and the reminders' log is not the plan admin's to delete.
 SPARE_ACTION = "9.98"
+DELETED_ACTION = "9.97"
 OTHER_AREA = "another area's plan admin"
 PERSONAS = [
     "anonymous",
@@ -229,6 +230,10 @@ def world(db, tmp_path, settings):
     live = Priority.objects.exclude(strategy__stage=StrategyStage.ARCHIVED).order_by("pk")[0]
     spare = Action(priority=live, reference=SPARE_ACTION, text="Spare, for the admin's checks.")
     action_save(action=spare, user=people["plan admin"])
+    # A deleted action, for Deleted records to restore.
+    gone = Action(priority=live, reference=DELETED_ACTION, text="Deleted, for the restore.")
+    action_save(action=gone, user=people["plan admin"])
+    action_delete(action=gone, user=people["plan admin"], reason="Deleted for the checks")
     # Failed sign-ins of a Medway colleague, which Medway's plan admin may lift (one who
     # never signs in here: a sign-in clears their attempts).
     locked = User.objects.create_user("locked", password="pw")
@@ -386,6 +391,17 @@ def admin_endpoints(world) -> list[Endpoint]:
             "admin:actions_action_export",
             reverse("admin:actions_action_export"),
             {"format": "0"},
+        ),
+        Endpoint(
+            "restore a deleted action",
+            "deleted_records",
+            reverse("deleted_records"),
+            {
+                "kind": "action",
+                "id": Action.history.get(reference=DELETED_ACTION, history_type="-").id,
+                "reason": "Deleted by mistake",
+            },
+            frozenset({"actions.change_action"}),
         ),
         Endpoint(
             "export a plan",

@@ -20,6 +20,7 @@ from django.db.models import Max
 from priorities.choices import StrategyStage
 from priorities.models import Priority
 from sendplan.audit import delete_with_history, save_with_history
+from sendplan.deleted import deletion_to_restore, restore_deleted
 from sendplan.roles import can_review_at, can_update_action, require_plan_editor
 
 from ..choices import Status
@@ -324,6 +325,19 @@ def action_delete(*, action: Action, user, reason: str = "") -> None:
     """Delete an action; its history rows stay, so what it was remains on record."""
     require_plan_editor(user, action)
     delete_with_history(*action.ownerships.all(), action, user=user, reason=reason)
+
+
+@transaction.atomic
+def action_restore(*, action_id: int, user, reason: str) -> Action:
+    """Bring back a deleted action from its history, with its owner links, milestones,
+    progress notes and the links deleted with it; a plan admin of its area, with a reason."""
+    row = deletion_to_restore(Action, action_id, reason=reason)
+    priority = Priority.objects.filter(pk=row.priority_id).first()
+    if priority is None:
+        raise ValidationError("Its priority was deleted too: restore its plan first.")
+    require_plan_editor(user, priority)
+    action_refuse_archived(row.instance)
+    return restore_deleted(row, user=user, reason=reason)
 
 
 @transaction.atomic

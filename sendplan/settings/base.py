@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "demo",
     "reminders",
     "accounts",
+    "backups",
 ]
 
 MIDDLEWARE = [
