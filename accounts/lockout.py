@@ -1,11 +1,30 @@
-"""Sign-in lockout (django-axes): what a good sign-in clears, and the page a locked-out
-sign-in gets."""
+"""Sign-in lockout (django-axes): the limits, what a good sign-in clears, and the page a
+locked-out sign-in gets."""
 
+from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def failure_limit(request, credentials=None) -> int:
+    """The limit for this sign-in (django-axes calls this: AXES_FAILURE_LIMIT).
+
+    django-axes compares one limit with the larger of the user name's failures (from any
+    address) and the address's (for any user name). A council's staff usually share one
+    address, so the address gets the higher limit, unless the user name's own failures
+    have reached the user name's limit: then either count locks at the lower one."""
+    username_failures = AccessAttempt.objects.filter(
+        username=get_client_username(request, credentials),
+        attempt_time__gte=get_cool_off_threshold(request),
+    ).aggregate(failures=Sum("failures_since_start"))["failures"]
+    if (username_failures or 0) >= settings.SENDPLAN_SIGN_IN_FAILURE_LIMIT:
+        return settings.SENDPLAN_SIGN_IN_FAILURE_LIMIT
+    return settings.SENDPLAN_SIGN_IN_ADDRESS_FAILURE_LIMIT
 
 
 class SignInLockout(AxesDatabaseHandler):

@@ -227,12 +227,18 @@ PERMISSIONS_POLICY = {
     ]
 }
 
-# Sign-in lockout (django-axes): this many failures in a row for one user name, or from
-# one address, lock that user name or address out for the cool-off time. A good sign-in
-# clears only its own user name's failures from its own address (accounts/lockout.py).
-# A lockout is logged, listed in the admin (Access attempts) and lifted with
-# `manage.py axes_reset*`.
-AXES_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
+# Sign-in lockout (django-axes): this many failures in a row for one user name, or
+# (a higher limit: a council's staff share one office address) from one address, lock
+# that user name or address out for the cool-off time (accounts/lockout.py). A good
+# sign-in clears only its own user name's failures from its own address. A lockout is
+# logged, listed in the admin (Access attempts) and lifted with `manage.py axes_reset*`.
+SENDPLAN_SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SENDPLAN_SIGN_IN_FAILURE_LIMIT", "5"))
+# 50: ten people each locking their own user name within one cool-off; a guesser at one
+# address still gets no more than 50 guesses, and fewer than 5 at any one account.
+SENDPLAN_SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SENDPLAN_SIGN_IN_ADDRESS_FAILURE_LIMIT", "50")
+)
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("SENDPLAN_SIGN_IN_LOCKOUT_MINUTES", "15"))
 )

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_repeated_wrong_passwords_end_on_the_lockout_page(sign_in, officer):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.SENDPLAN_SIGN_IN_FAILURE_LIMIT):
         page = sign_in("olivia", f"guess-{n}")
     page = sign_in("olivia", "pw")
     expect(page.get_by_role("heading", name="Sign-in locked")).to_be_visible()
