@@ -23,6 +23,8 @@ from .importer import ValuesImportError, ValuesImportReport, values_import
 from .models import Measure
 
 UPLOAD_FOLDER = "measure-imports"
+# Values are imported in the areas where the user's role manages measures.
+MANAGING = "measures.change_measure"
 
 
 class ValuesImportForm(forms.Form):
@@ -42,7 +44,7 @@ class ValuesImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("strategy", "measure"):
-            self.fields[name].queryset = within_areas(user, self.fields[name].queryset)
+            self.fields[name].queryset = within_areas(user, self.fields[name].queryset, MANAGING)
 
     def clean_values_file(self):
         upload = self.cleaned_data["values_file"]
@@ -146,9 +148,11 @@ def _confirm(request, context):
     if content is None:
         messages.error(request, "The uploaded file is no longer kept. Upload it again.")
         return redirect(back)
-    strategy = get_in_areas_or_404(request.user, Strategy, pk=data["strategy"])
+    strategy = get_in_areas_or_404(request.user, Strategy, perm=MANAGING, pk=data["strategy"])
     measure = (
-        get_in_areas_or_404(request.user, Measure, pk=data["measure"], strategy=strategy)
+        get_in_areas_or_404(
+            request.user, Measure, perm=MANAGING, pk=data["measure"], strategy=strategy
+        )
         if data["measure"]
         else None
     )
