@@ -1,9 +1,10 @@
 """The admin site every model admin is registered on, with the rules no admin may forget.
 
 Every model with an ``area_path`` is registered with its admin scoped to the local areas
-where the user is a plan admin (sendplan/roles.py): lists, counts, exports, filters,
-choices, autocomplete, change, delete and history pages. Another area's object answers
-404, even where the user holds another role there.
+where the user is a plan admin (sendplan/roles.py): lists, counts, exports, filters, every
+choice of every form (whatever queryset the form set itself), autocomplete, change, delete
+and history pages. Another area's object answers 404, even where the user holds another
+role there.
 """
 
 from functools import wraps
@@ -93,6 +94,18 @@ def _scoped_choices(formfield, user):
     return formfield
 
 
+def scoped_form(form_class, user):
+    """The form, its choices scoped once it is built: a form may set a field's queryset in
+    its own __init__ (every priority, say), after the admin's formfield_for_* scoped it."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        for field in self.fields.values():
+            _scoped_choices(field, user)
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
+
+
 class AreaScopedFields:
     """Related-record choices (selects, autocompletes) of the user's areas only."""
 
@@ -108,6 +121,11 @@ class AreaScopedFields:
 class AreaScopedInline(AreaScopedFields):
     def get_queryset(self, request):
         return within_admin_areas(request.user, super().get_queryset(request))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = scoped_form(formset.form, request.user)
+        return formset
 
 
 class MissingIs404:
@@ -126,6 +144,9 @@ class AreaScopedAdmin(MissingIs404, AreaScopedFields):
 
     def get_queryset(self, request):
         return within_admin_areas(request.user, super().get_queryset(request))
+
+    def get_form(self, request, obj=None, **kwargs):
+        return scoped_form(super().get_form(request, obj, **kwargs), request.user)
 
     def get_deleted_objects(self, objs, request):
         # A record kept for the audit (PROTECT) is why nobody may delete: say that, not that
