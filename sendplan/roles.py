@@ -123,13 +123,17 @@ def _area_permissions(user, *, permissions: bool = True) -> dict[int, set[str]]:
     """Each of the user's local areas with the permissions their roles there grant, read once
     per user object: a request loads its user afresh, and RoleBackend reads them with the
     user's permissions. Whether another user (an owner's holder, a board member) works in an
-    area is read here alone (``permissions=False``), leaving their seats unread till asked."""
+    area is read apart (``permissions=False``), leaving their seats unread till asked."""
     found = getattr(user, "_area_permissions", None)
     if found is None and permissions and user.is_active and not user.is_superuser:
         user.get_all_permissions()
         found = getattr(user, "_area_permissions", None)
+    if found is not None:
+        return found
+    # Kept apart from what RoleBackend keeps, which adds permissions given to the person.
+    found = getattr(user, "_areas_read", None)
     if found is None:
-        found = {}
+        found = user._areas_read = {}
         rows = user.area_memberships.values_list(
             "area_id", "role__permissions__content_type__app_label", "role__permissions__codename"
         )
@@ -137,7 +141,6 @@ def _area_permissions(user, *, permissions: bool = True) -> dict[int, set[str]]:
             granted = found.setdefault(area_id, set())
             if codename and user.is_active:
                 granted.add(f"{app_label}.{codename}")
-        user._area_permissions = found
     return found
 
 
