@@ -1,12 +1,12 @@
-"""Users in the admin: plan admins give roles and their own local areas; only superusers
+"""Users in the admin: plan admins give roles in their own local areas; only superusers
 grant anything else."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -18,39 +18,61 @@ from sendplan.admin_site import AreaScopedInline, MissingIs404
 from .admin_identities import SignOnIdentityInline
 from .models import SignOnIdentity
 
-# What a plan admin may set on a user: who they are, whether they may sign in, their role.
+# What a plan admin may set on a user: who they are and whether they may sign in; their
+# roles are the memberships below.
 _ROLE_FIELDSETS = (
     (None, {"fields": ("username", "password")}),
     ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-    ("Role", {"fields": ("is_active", "groups")}),
+    ("Access", {"fields": ("is_active",)}),
+)
+# A superuser's form, without groups: a group given outside an area grants nothing.
+_SUPERUSER_FIELDSETS = tuple(
+    (name, {**options, "fields": tuple(f for f in options["fields"] if f != "groups")})
+    for name, options in UserAdmin.fieldsets
 )
 
 
 class AreaMembershipInline(AreaScopedInline, admin.TabularInline):
-    """The local areas a user works in. A plan admin sees and gives only their own areas;
-    the user's other areas are neither shown nor touched."""
+    """The roles a user holds, each in a local area. A plan admin sees and gives roles only
+    in their own areas, and only to people who work nowhere else."""
 
     model = AreaMembership
     fk_name = "user"
+    fields = ["area", "role"]
     extra = 1
-    verbose_name = "local area"
-    verbose_name_plural = "local areas (every role acts only in these)"
+    verbose_name = "role in a local area"
+    verbose_name_plural = "roles, each held in one local area and acting only there"
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _manages(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _manages(request, obj)
+
+
+def _manages(request, person) -> bool:
+    return person is None or roles.can_manage_person(request.user, person)
 
 
 class RoleUserAdmin(MissingIs404, UserAdmin):
-    """The stock user admin for superusers; for plan admins, roles only.
+    """The stock user admin for superusers; for plan admins, roles in their areas only.
 
     Django's own lets anyone with auth.change_user tick is_superuser, is_staff, any group
     and any permission, their own included. Fields a form does not show are not saved, so
-    leaving them out of the fieldsets is the refusal.
+    leaving them out of the fieldsets is the refusal. A person who also works in another
+    area is shown read-only: their password, e-mail, sign-in and roles are for whoever is
+    plan admin in each of their areas.
     """
 
-    def get_fieldsets(self, request, obj=None):
-        if request.user.is_superuser or obj is None:
-            return super().get_fieldsets(request, obj)
-        return _ROLE_FIELDSETS
-
     inlines = [AreaMembershipInline, SignOnIdentityInline]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return _SUPERUSER_FIELDSETS if request.user.is_superuser else _ROLE_FIELDSETS
 
     def get_queryset(self, request):
         users = super().get_queryset(request)
@@ -58,9 +80,18 @@ class RoleUserAdmin(MissingIs404, UserAdmin):
             return users
         # A plan admin who could set a superuser's password would be one. They see their
         # areas' people, and those with no area yet (new, waiting for a role and an area).
-        shared = roles.colleagues(request.user, users).values("pk")
+        shared = roles.colleagues(request.user, users, roles.MANAGING_PEOPLE).values("pk")
         areas = AreaMembership.objects.filter(user=OuterRef("pk"))
         return users.filter(is_superuser=False).filter(Q(pk__in=shared) | ~Exists(areas))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _manages(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        person = self.get_object(request, object_id)
+        if request.method == "GET" and not _manages(request, person):
+            messages.warning(request, roles.who_manages(person))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is SignOnIdentity:
@@ -72,17 +103,12 @@ class RoleUserAdmin(MissingIs404, UserAdmin):
         for membership in formset.deleted_objects:
             area_membership_delete(membership=membership, user=request.user)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not request.user.is_superuser:
             # Staff (the admin) is what the plan admin role needs, and nothing else does.
             user = form.instance
-            staff = user.groups.filter(name=roles.PLAN_ADMIN).exists()
+            staff = user.area_memberships.filter(role__name=roles.PLAN_ADMIN).exists()
             if user.is_staff != staff:
                 user.is_staff = staff
                 user.save(update_fields=["is_staff"])
@@ -113,7 +139,7 @@ class AreaAccessAttemptAdmin(MissingIs404, AccessAttemptAdmin):
         attempts = super().get_queryset(request)
         if roles.acts_everywhere(request.user):
             return attempts
-        people = roles.colleagues(request.user, User.objects.all())
+        people = roles.colleagues(request.user, User.objects.all(), roles.MANAGING_PEOPLE)
         return attempts.filter(username__in=people.values("username"))
 
 

@@ -28,11 +28,10 @@ def may_link(by: User, user: User) -> bool:
         return False
     if roles.acts_everywhere(by):
         return True
-    if needs_service_administrator(user) or not roles.can_manage_people(by):
+    if needs_service_administrator(user):
         return False
-    # As the user admin shows a plan admin: their areas' people, and those with no area yet.
-    users = User.objects.filter(pk=user.pk)
-    return roles.colleagues(by, users).exists() or not user.area_memberships.exists()
+    # As for a password or an e-mail: only where every area the person works in is theirs.
+    return roles.can_manage_person(by, user)
 
 
 def identity_create_linked(*, issuer: str, subject: str, user: User, email: str):

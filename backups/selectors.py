@@ -11,7 +11,7 @@ from measures.services import measure_restore
 from priorities.models import LocalArea, Priority, Strategy
 from priorities.services import strategy_restore
 from sendplan.deleted import deleted_records
-from sendplan.roles import within_areas
+from sendplan.roles import PLAN_EDITING, within_areas
 
 # Of each kind, the newest deletions listed.
 LISTED = 100
@@ -45,7 +45,9 @@ def deleted_for(user) -> dict[str, list]:
     """
     found = {}
     for kind in KINDS.values():
-        parents = within_areas(user, kind.parent_model._default_manager.all()).values("pk")
+        parents = within_areas(user, kind.parent_model._default_manager.all(), PLAN_EDITING).values(
+            "pk"
+        )
         rows = deleted_records(kind.model).filter(**{f"{kind.parent}_id__in": parents})
         found[kind.name] = list(rows.select_related("history_user")[:LISTED])
     return found

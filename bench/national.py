@@ -88,9 +88,10 @@ def build_area(index: int, *, now: datetime.datetime, users: dict) -> dict:
     rng = random.Random(index)
     area = LocalArea.objects.create(name="Medway" if index == 0 else f"Area {index:03d}")
     if index == 0:
-        # The measured users work in Medway: every page is scoped to their areas.
+        # The measured users hold their roles in Medway: every page is scoped to their
+        # areas. Their one group names the role.
         AreaMembership.objects.bulk_create(
-            AreaMembership(area=area, user=user) for user in users.values()
+            AreaMembership(area=area, user=user, role=user.groups.get()) for user in users.values()
         )
     strategy = Strategy.objects.create(
         area=area, title="Joint SEND Strategy 2022-25", start_year=2022, end_year=2025

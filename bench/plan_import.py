@@ -169,9 +169,11 @@ def setup() -> None:
         Owner.objects.filter(area__name=AREA).delete()
         LocalArea.objects.filter(name=AREA).delete()
     user, _ = User.objects.get_or_create(username=USERNAME)
-    user.groups.add(Group.objects.get(name=roles.PLAN_ADMIN))
     # A plan admin imports only into their own area, which the service administrator adds.
-    AreaMembership.objects.create(area=LocalArea.objects.create(name=AREA), user=user)
+    area = LocalArea.objects.create(name=AREA)
+    AreaMembership.objects.create(
+        area=area, user=user, role=Group.objects.get(name=roles.PLAN_ADMIN)
+    )
 
 
 def history_rows(reason: str) -> int:

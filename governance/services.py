@@ -232,7 +232,10 @@ def engagement_save(
     """
     if user is not None and not can_record_engagement(user):
         raise PermissionDenied("Only plan admins and action owners record engagement.")
-    require_in_areas(user, engagement)
+    # Recorded in the area of its plan (a new one's, or the plan it moves to), by a role there.
+    require_in_areas(user, engagement, perm="actions.update_own_action")
+    if user is not None and not can_record_engagement(user, engagement.strategy):
+        raise PermissionDenied("Only plan admins and action owners record engagement.")
     strategy_id = engagement.strategy_id
     if any(p.strategy_id != strategy_id for p in priorities) or any(
         a.priority.strategy_id != strategy_id for a in actions
@@ -242,7 +245,9 @@ def engagement_save(
         )
     if engagement.pk is None and user is not None:
         engagement.recorded_by = user
-    elif engagement.is_published and not (user is None or can_publish_public_text(user)):
+    elif engagement.is_published and not (
+        user is None or can_publish_public_text(user, engagement.strategy)
+    ):
         before = Engagement.objects.get(pk=engagement.pk)
         if any(getattr(before, f) != getattr(engagement, f) for f in ENGAGEMENT_PUBLIC_FIELDS):
             engagement.is_published = False
@@ -258,7 +263,7 @@ def engagement_publish(*, engagement: Engagement, user, publish: bool = True) ->
     """A plan admin approves an engagement for the public page (or takes it off)."""
     if user is not None and not can_publish_public_text(user):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
-    require_in_areas(user, engagement)
+    require_in_areas(user, engagement, perm="public_pages.publish_public_text")
     engagement.is_published = publish
     if publish:
         engagement.published_by = user

@@ -251,7 +251,7 @@ def engagement_edit(request, strategy_pk: int, pk: int | None = None):
 @login_required
 def engagement_publish(request, pk: int):
     engagement = get_in_areas_or_404(request.user, Engagement.objects, pk=pk)
-    if not can_publish_public_text(request.user):
+    if not can_publish_public_text(request.user, engagement):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
     publish = request.POST.get("publish") == "yes"
     try:

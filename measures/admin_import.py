@@ -26,6 +26,8 @@ from .models import Measure
 from .values_file import ValuesFileError, read_values
 
 UPLOAD_FOLDER = "measure-imports"
+# Values are imported in the areas where the user's role manages measures.
+MANAGING = "measures.change_measure"
 
 
 class ValuesImportForm(forms.Form):
@@ -47,7 +49,7 @@ class ValuesImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("strategy", "measure"):
-            self.fields[name].queryset = within_areas(user, self.fields[name].queryset)
+            self.fields[name].queryset = within_areas(user, self.fields[name].queryset, MANAGING)
 
     def clean_values_file(self):
         upload = self.cleaned_data["values_file"]
@@ -224,9 +226,11 @@ def _kept(request, data):
     content = upload_read(UPLOAD_FOLDER, data["upload_id"], data["file_name"])
     if content is None:
         return None
-    strategy = get_in_areas_or_404(request.user, Strategy, pk=data["strategy"])
+    strategy = get_in_areas_or_404(request.user, Strategy, perm=MANAGING, pk=data["strategy"])
     measure = (
-        get_in_areas_or_404(request.user, Measure, pk=data["measure"], strategy=strategy)
+        get_in_areas_or_404(
+            request.user, Measure, perm=MANAGING, pk=data["measure"], strategy=strategy
+        )
         if data["measure"]
         else None
     )

@@ -198,7 +198,7 @@ def values_import(
     """
     if user is not None and not can_manage_measures(user):
         raise PermissionDenied("Only plan admins import measure values.")
-    require_in_areas(user, strategy)
+    require_in_areas(user, strategy, perm="measures.change_measure")
     report = ValuesImportReport(file_name=file_name)
     if len(data) > settings.SENDPLAN_MAX_IMPORT_BYTES:
         raise ValuesImportError(report, ["The file is larger than an import may be."])

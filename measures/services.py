@@ -16,7 +16,7 @@ from actions.models import Action, Owner
 from priorities.models import Priority, Strategy
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.deleted import deletion_to_restore, restore_deleted
-from sendplan.roles import can_enter_values, can_manage_measures, in_areas, require_in_areas
+from sendplan.roles import can_enter_values, can_manage_measures, require_in_areas
 
 from .choices import Series
 from .models import AreaComparators, Measure, MeasureAction, MeasurePriority, MeasureValue
@@ -28,7 +28,7 @@ VALUE_FIELDS = ("period_label", "value", "is_provisional", "note")
 def _require_manager(user, *objects) -> None:
     if user is not None and not can_manage_measures(user):
         raise PermissionDenied("Only plan admins define measures and their targets.")
-    require_in_areas(user, *objects)
+    require_in_areas(user, *objects, perm="measures.change_measure")
 
 
 @transaction.atomic
@@ -101,7 +101,7 @@ def value_record(
         allowed = (
             can_enter_values(user, measure)
             if series == Series.ACTUAL
-            else can_manage_measures(user) and in_areas(user, measure)
+            else can_manage_measures(user, measure)
         )
         if not allowed:
             raise PermissionDenied("You cannot enter values for this measure.")

@@ -27,7 +27,7 @@ from django.utils.text import get_valid_filename
 from actions.deadlines import parse_deadline
 from actions.owners import OwnerDirectory, known_role_for
 from priorities.models import LocalArea, Strategy
-from sendplan.roles import within_areas
+from sendplan.roles import PLAN_EDITING, within_areas
 
 from .forms import PlanImportConfirmForm, PlanImportForm
 from .importer import ImportReport, PlanImportError, plan_import, sheet_limits
@@ -85,7 +85,7 @@ def actions_as_read(user, area_name: str, file_name: str, data: bytes):
     "By whom" and the due date derived from "By when" before confirming.
     """
     # Another area's owners are not the user's to see: its name reads as a new area.
-    known = within_areas(user, LocalArea.objects.filter(name=area_name)).first()
+    known = within_areas(user, LocalArea.objects.filter(name=area_name), PLAN_EDITING).first()
     area = known or LocalArea(name=area_name)
     directory = OwnerDirectory(area)
     try:
@@ -172,7 +172,7 @@ def _initial_for(user, strategy_id: str) -> dict:
     """Area and strategy prefilled when the admin came from a strategy's page."""
     if not strategy_id.isdigit():
         return {}
-    strategies = within_areas(user, Strategy.objects.select_related("area"))
+    strategies = within_areas(user, Strategy.objects.select_related("area"), PLAN_EDITING)
     strategy = strategies.filter(pk=strategy_id).first()
     return {"area": strategy.area.name, "strategy": strategy.title} if strategy else {}
 

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from priorities.models import LocalArea, Strategy
-from sendplan.roles import within_areas
+from sendplan.roles import PLAN_EDITING, within_areas
 
 
 def _megabytes(size: int) -> str:
@@ -31,9 +31,10 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Suggestions from the user's own areas only: others' names are not theirs to see.
-        self.area_names = list(within_areas(user, LocalArea.objects).values_list("name", flat=True))
+        areas = within_areas(user, LocalArea.objects, PLAN_EDITING)
+        self.area_names = list(areas.values_list("name", flat=True))
         self.strategy_titles = list(
-            within_areas(user, Strategy.objects.order_by("title"))
+            within_areas(user, Strategy.objects.order_by("title"), PLAN_EDITING)
             .values_list("title", flat=True)
             .distinct()
         )

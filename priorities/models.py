@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from sendplan.roles import ROLE_PERMISSIONS
+
 from .choices import StrategyStage
 
 
@@ -25,22 +27,35 @@ class LocalArea(models.Model):
 
 
 class AreaMembership(models.Model):
-    """A user works in a local area: each of their roles acts there, and only there."""
+    """A user holds a role in a local area: it acts there, and only there. An officer in
+    Kent who sits on Medway's board holds two memberships; so does a Kent officer who is
+    also Kent's plan admin."""
 
     area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships"
     )
+    # A role group, holding the role's permissions (sendplan/roles.py): the choice offers
+    # the roles and no other group a superuser may have made.
+    role = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="area_memberships",
+        limit_choices_to={"name__in": list(ROLE_PERMISSIONS)},
+    )
     history = HistoricalRecords()
     area_path = "area"
 
     class Meta:
+        ordering = ["area__name", "role__name"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "user"], name="area_membership_unique")
+            models.UniqueConstraint(
+                fields=["area", "user", "role"], name="area_membership_unique_role"
+            )
         ]
 
     def __str__(self):
-        return f"{self.user} works in {self.area}"
+        return f"{self.user}: {self.role} in {self.area}"
 
 
 class Strategy(models.Model):

@@ -8,11 +8,15 @@ from django.db import transaction
 from sendplan.audit import delete_with_history, save_with_history
 from sendplan.deleted import deletion_to_restore, restore_deleted
 from sendplan.roles import (
+    MANAGING_PEOPLE,
+    PLAN_EDITING,
     acts_everywhere,
     can_manage_people,
+    can_manage_person,
     in_areas,
     require_in_areas,
     require_plan_editor,
+    who_manages,
 )
 
 from .models import AreaMembership, LocalArea, Strategy
@@ -27,7 +31,7 @@ def area_get_or_create(
     """
     area = LocalArea.objects.filter(name=name).first()
     if area is not None:
-        if user is not None and not in_areas(user, area):
+        if user is not None and not in_areas(user, area, PLAN_EDITING):
             raise PermissionDenied(f"You do not work in {name}: you cannot change its plans.")
         return area, False
     if user is not None and not acts_everywhere(user):
@@ -65,19 +69,21 @@ def strategy_restore(*, strategy_id: int, user, reason: str) -> Strategy:
 
 
 def area_membership_save(*, membership: AreaMembership, user, reason: str = "") -> AreaMembership:
-    """Give a user a local area: a plan admin gives only their own areas."""
+    """Give a user a role in a local area: a plan admin gives roles only in their own areas."""
     _require_people_manager(user, membership)
     save_with_history(membership, user=user, reason=reason)
     return membership
 
 
 def area_membership_delete(*, membership: AreaMembership, user, reason: str = "") -> None:
-    """Take a local area from a user; the history keeps that they worked there."""
+    """Take a role in a local area from a user; the history keeps that they held it."""
     _require_people_manager(user, membership)
     delete_with_history(membership, user=user, reason=reason)
 
 
 def _require_people_manager(user, membership: AreaMembership) -> None:
     if user is not None and not can_manage_people(user):
-        raise PermissionDenied("Only plan admins give people their local areas.")
-    require_in_areas(user, membership)
+        raise PermissionDenied("Only plan admins give people their roles.")
+    require_in_areas(user, membership, perm=MANAGING_PEOPLE)
+    if user is not None and not can_manage_person(user, membership.user):
+        raise PermissionDenied(who_manages(membership.user))

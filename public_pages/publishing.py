@@ -34,7 +34,7 @@ def strategy_overview(request, pk: int):
         request.user, Strategy.objects.select_related("area"), pk=pk
     )
     publication = StrategyPublication.objects.filter(strategy=strategy).first()
-    can_publish = roles.can_publish_public_text(request.user)
+    can_publish = roles.can_publish_public_text(request.user, strategy)
     priorities = list(
         Priority.objects.filter(strategy=strategy)
         .select_related("publication")
@@ -47,7 +47,7 @@ def strategy_overview(request, pk: int):
         .values_list("pk", flat=True)
         .distinct()
     )
-    drafts_all = can_publish or roles.can_edit_plan(request.user)
+    drafts_all = can_publish or roles.can_edit_plan(request.user, strategy)
     for priority in priorities:
         priority.public_actions = [a for a in actions if a.priority_id == priority.pk]
         priority.can_draft = drafts_all or any(a.pk in own for a in priority.public_actions)
@@ -78,7 +78,7 @@ def strategy_overview(request, pk: int):
 @plan_reader_required
 def strategy_publish(request, pk: int):
     strategy = roles.get_in_areas_or_404(request.user, Strategy, pk=pk)
-    if not roles.can_publish_public_text(request.user):
+    if not roles.can_publish_public_text(request.user, strategy):
         raise PermissionDenied("Only plan admins publish a strategy's public page.")
     form = StrategyPublicationForm(request.POST)
     if form.is_valid():
@@ -181,7 +181,7 @@ def approve(request, kind: str, pk: int):
     if kind not in _APPROVABLE:
         raise PermissionDenied("Nothing to approve here.")
     publication = roles.get_in_areas_or_404(request.user, _APPROVABLE[kind], pk=pk)
-    if not roles.can_publish_public_text(request.user):
+    if not roles.can_publish_public_text(request.user, publication):
         raise PermissionDenied("Only plan admins approve text for the public pages.")
     try:
         services.publication_approve(publication=publication, user=request.user)
@@ -203,7 +203,7 @@ def approve(request, kind: str, pk: int):
 @plan_reader_required
 def measure_publish(request, pk: int):
     measure = roles.get_in_areas_or_404(request.user, Measure, pk=pk)
-    if not roles.can_publish_public_text(request.user):
+    if not roles.can_publish_public_text(request.user, measure):
         raise PermissionDenied("Only plan admins choose the measures on the public page.")
     shown = request.POST.get("publish") == "yes"
     services.measure_publication_save(measure=measure, user=request.user, is_published=shown)

@@ -26,7 +26,7 @@ from .models import (
 def _require_publisher(user, subject) -> None:
     if user is not None and not can_publish_public_text(user):
         raise PermissionDenied("Only plan admins publish text on the public pages.")
-    require_in_areas(user, subject)
+    require_in_areas(user, subject, perm="public_pages.publish_public_text")
 
 
 @transaction.atomic

@@ -142,7 +142,7 @@ def round_chase(*, update_round, user) -> list[Outcome]:
     """ "Chase the rest now": the owners not yet updated who may be chased today."""
     if not can_manage_governance(user):
         raise PermissionDenied("Only plan administrators chase an update round.")
-    require_in_areas(user, update_round)
+    require_in_areas(user, update_round, perm="governance.change_meeting")
     return deliver(selectors.round_chasers(update_round, now=timezone.now()))
 
 

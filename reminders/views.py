@@ -58,12 +58,18 @@ def preferences(request):
 def round_list(request):
     _require_plan_admin(request.user)
     coming = (
-        within_areas(request.user, Meeting.objects.filter(date__gte=rules.today()))
+        within_areas(
+            request.user,
+            Meeting.objects.filter(date__gte=rules.today()),
+            "governance.change_meeting",
+        )
         .select_related("board__area", "strategy", "update_round")
         .order_by("date", "board__name")
     )
     past = within_areas(
-        request.user, UpdateRound.objects.filter(meeting__date__lt=rules.today())
+        request.user,
+        UpdateRound.objects.filter(meeting__date__lt=rules.today()),
+        "governance.change_meeting",
     ).select_related("meeting__board")
     return render(request, "reminders/round_list.html", {"coming": coming, "past": past})
 
@@ -73,7 +79,10 @@ def round_list(request):
 def round_start(request, meeting_pk: int):
     _require_plan_admin(request.user)
     meeting = get_in_areas_or_404(
-        request.user, Meeting.objects.select_related("board", "strategy"), pk=meeting_pk
+        request.user,
+        Meeting.objects.select_related("board", "strategy"),
+        perm="governance.change_meeting",
+        pk=meeting_pk,
     )
     if hasattr(meeting, "update_round"):
         return redirect("reminders:round_detail", meeting.update_round.pk)
@@ -116,6 +125,7 @@ def _round(request, pk: int) -> UpdateRound:
         UpdateRound.objects.select_related(
             "meeting__board__area", "meeting__strategy", "started_by"
         ),
+        perm="governance.change_meeting",
         pk=pk,
     )
 
@@ -139,6 +149,7 @@ def round_detail(request, pk: int):
 @require_POST
 @login_required
 def round_chase(request, pk: int):
+    _require_plan_admin(request.user)
     update_round = _round(request, pk)
     outcomes = services.round_chase(update_round=update_round, user=request.user)
     if outcomes:

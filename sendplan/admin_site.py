@@ -1,8 +1,10 @@
 """The admin site every model admin is registered on, with the rules no admin may forget.
 
-Every model with an ``area_path`` is registered with its admin scoped to the user's local
-areas (sendplan/roles.py): lists, counts, exports, filters, choices, autocomplete,
-change, delete and history pages. Another area's object answers 404.
+Every model with an ``area_path`` is registered with its admin scoped to the local areas
+where the user is a plan admin (sendplan/roles.py): lists, counts, exports, filters, every
+choice of every form (whatever queryset the form set itself), autocomplete, change, delete
+and history pages. Another area's object answers 404, even where the user holds another
+role there.
 """
 
 from functools import wraps
@@ -69,22 +71,39 @@ def _read_only(view):
     return refuse_writes
 
 
+def within_admin_areas(user, queryset):
+    """The rows of the areas where the user is a plan admin: the admin is theirs there only."""
+    return roles.within_areas(user, queryset, roles.PLAN_EDITING)
+
+
 def _scoped_related(user, queryset):
     """Related records the user may choose: their areas' (colleagues, for users); None when
     the related model is not kept by area."""
     if hasattr(queryset.model, "area_path"):
-        return roles.within_areas(user, queryset)
+        return within_admin_areas(user, queryset)
     if queryset.model is get_user_model():
-        return roles.colleagues(user, queryset)
+        return roles.colleagues(user, queryset, roles.PLAN_EDITING)
     return None
 
 
-def _scoped_choices(formfield, request):
-    if formfield is not None and hasattr(formfield, "queryset"):
-        scoped = _scoped_related(request.user, formfield.queryset)
+def _scoped_choices(formfield, user):
+    if formfield is not None and getattr(formfield, "queryset", None) is not None:
+        scoped = _scoped_related(user, formfield.queryset)
         if scoped is not None:
             formfield.queryset = scoped
     return formfield
+
+
+def scoped_form(form_class, user):
+    """The form, its choices scoped once it is built: a form may set a field's queryset in
+    its own __init__ (every priority, say), after the admin's formfield_for_* scoped it."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        for field in self.fields.values():
+            _scoped_choices(field, user)
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
 
 
 class AreaScopedFields:
@@ -92,16 +111,21 @@ class AreaScopedFields:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _scoped_choices(formfield, request)
+        return _scoped_choices(formfield, request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return _scoped_choices(formfield, request)
+        return _scoped_choices(formfield, request.user)
 
 
 class AreaScopedInline(AreaScopedFields):
     def get_queryset(self, request):
-        return roles.within_areas(request.user, super().get_queryset(request))
+        return within_admin_areas(request.user, super().get_queryset(request))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = scoped_form(formset.form, request.user)
+        return formset
 
 
 class MissingIs404:
@@ -119,7 +143,10 @@ class AreaScopedAdmin(MissingIs404, AreaScopedFields):
     """An admin of a scoped model that shows and changes only the user's areas' rows."""
 
     def get_queryset(self, request):
-        return roles.within_areas(request.user, super().get_queryset(request))
+        return within_admin_areas(request.user, super().get_queryset(request))
+
+    def get_form(self, request, obj=None, **kwargs):
+        return scoped_form(super().get_form(request, obj, **kwargs), request.user)
 
     def get_deleted_objects(self, objs, request):
         # A record kept for the audit (PROTECT) is why nobody may delete: say that, not that
@@ -147,7 +174,9 @@ class AreaScopedAdmin(MissingIs404, AreaScopedFields):
             latest = history.filter(**lookup).order_by("-history_date").first() if history else None
         except (ValueError, ValidationError):
             raise Http404 from None
-        if latest is None or not roles.lay_in_areas(request.user, latest.instance):
+        if latest is None or not roles.lay_in_areas(
+            request.user, latest.instance, roles.PLAN_EDITING
+        ):
             raise Http404(f"No {self.opts.verbose_name} here.")
 
 

@@ -3,9 +3,11 @@
 Roles are Django groups holding permissions, so an administrator can see and adjust them
 in the admin; the checks below ask for permissions, never for group names.
 
-Every role acts only in the user's local areas (their area memberships); a superuser, the
-service administrator, acts in every area. Each scoped model names its way to its area in
-`area_path` ("priority__strategy__area"), so one filter here scopes any of them.
+A role is held in a local area (an area membership carries it) and acts only there: an
+officer in Kent who sits on Medway's board reviews in Medway and updates actions in Kent.
+A superuser, the service administrator, acts in every area. Each scoped model names its
+way to its area in `area_path` ("priority__strategy__area"), so one filter here scopes any
+of them, to the areas where the user holds the permission asked about.
 """
 
 import functools
@@ -91,6 +93,13 @@ ROLE_PERMISSIONS = {
 }
 
 
+# The permission that makes a plan admin of an area: the admin shows each user the areas
+# where they hold it, and plan editing is checked against it.
+PLAN_EDITING = "actions.change_action"
+# The permission to manage an area's people (their roles there, their sign-in).
+MANAGING_PEOPLE = "auth.change_user"
+
+
 def ensure_role_groups() -> None:
     """Create the role groups with exactly their permissions; safe to run again."""
     for group_name, codes in ROLE_PERMISSIONS.items():
@@ -110,13 +119,43 @@ def acts_everywhere(user) -> bool:
     return user.is_active and user.is_superuser
 
 
-def _area_ids(user) -> list[int]:
-    """The ids of the user's local areas, read once per user object: a request loads its
-    user afresh, and RoleBackend reads them with the user's permissions."""
-    ids = getattr(user, "_area_ids", None)
-    if ids is None:
-        ids = user._area_ids = list(user.area_memberships.values_list("area_id", flat=True))
-    return ids
+def _area_permissions(user, *, permissions: bool = True) -> dict[int, set[str]]:
+    """Each of the user's local areas with the permissions their roles there grant, read once
+    per user object: a request loads its user afresh, and RoleBackend reads them with the
+    user's permissions. Whether another user (an owner's holder, a board member) works in an
+    area is read apart (``permissions=False``), leaving their seats unread till asked."""
+    found = getattr(user, "_area_permissions", None)
+    if found is None and permissions and user.is_active and not user.is_superuser:
+        user.get_all_permissions()
+        found = getattr(user, "_area_permissions", None)
+    if found is not None:
+        return found
+    # Kept apart from what RoleBackend keeps, which adds permissions given to the person.
+    found = getattr(user, "_areas_read", None)
+    if found is None:
+        found = user._areas_read = {}
+        rows = user.area_memberships.values_list(
+            "area_id", "role__permissions__content_type__app_label", "role__permissions__codename"
+        )
+        for area_id, app_label, codename in rows:
+            granted = found.setdefault(area_id, set())
+            if codename and user.is_active:
+                granted.add(f"{app_label}.{codename}")
+    return found
+
+
+def _area_ids(user, perm: str | None = None) -> list[int]:
+    """The user's local areas: all of them, or those where a role of theirs grants ``perm``."""
+    areas = _area_permissions(user, permissions=perm is not None)
+    return [area for area, granted in areas.items() if perm is None or perm in granted]
+
+
+def _everywhere_theirs(user, perm: str | None) -> str | None:
+    """``perm``, or None when every area of the user grants it (most users: one area, or the
+    same roles in each), which the cheaper checks of membership alone then answer."""
+    if perm is not None and len(_area_ids(user, perm)) == len(_area_ids(user)):
+        return None
+    return perm
 
 
 def _board_ids(user) -> set[int]:
@@ -127,8 +166,9 @@ def _board_ids(user) -> set[int]:
     return ids
 
 
-def within_areas(user, queryset):
-    """The rows of a scoped model's queryset that lie in the user's local areas.
+def within_areas(user, queryset, perm: str | None = None):
+    """The rows of a scoped model's queryset that lie in the user's local areas: in those
+    where a role of theirs grants ``perm``, if given.
 
     A filter on the area's id along the model's path to it, so that a page's scoped read
     joins no more than that path (a join to the memberships cost each query about as much
@@ -139,20 +179,25 @@ def within_areas(user, queryset):
     if not user.is_authenticated:
         return queryset.none()
     path = queryset.model.area_path
-    return queryset.filter(**{f"{path}_id__in" if path else "pk__in": _area_ids(user)})
+    areas = _area_ids(user, perm)
+    return queryset.filter(**{f"{path}_id__in" if path else "pk__in": areas})
 
 
-def in_areas(user, obj) -> bool:
-    """Whether a scoped object lies in one of the user's local areas."""
+def in_areas(user, obj, perm: str | None = None) -> bool:
+    """Whether a scoped object lies in one of the user's local areas: in one where a role of
+    theirs grants ``perm``, if given."""
     if acts_everywhere(user):
         return True
-    if user.is_authenticated and getattr(obj, "_found_in_areas_of", None) == user.pk:
+    if not user.is_authenticated:
+        return False
+    perm = _everywhere_theirs(user, perm)
+    if perm is None and getattr(obj, "_found_in_areas_of", None) == user.pk:
         return True
     manager = type(obj)._default_manager
-    return within_areas(user, manager.filter(pk=obj.pk)).exists()
+    return within_areas(user, manager.filter(pk=obj.pk), perm).exists()
 
 
-def lay_in_areas(user, instance) -> bool:
+def lay_in_areas(user, instance, perm: str | None = None) -> bool:
     """Whether a deleted object lay in the user's areas, judged by the record it pointed to
     on its way to its area (a deleted action by its priority); for its history pages."""
     if acts_everywhere(user):
@@ -163,26 +208,35 @@ def lay_in_areas(user, instance) -> bool:
         parent = getattr(instance, instance.area_path.split("__")[0])
     except ObjectDoesNotExist:
         return False
-    return parent is not None and in_areas(user, parent)
+    return parent is not None and in_areas(user, parent, perm)
 
 
-def colleagues(user, users):
-    """The users who share a local area with ``user``: every user, for the service
-    administrator. For choosing board members, owners' holders and the like."""
+def colleagues(user, users, perm: str | None = None):
+    """The users who work in one of the user's local areas (in one where the user's roles
+    grant ``perm``, if given): every user, for the service administrator. For choosing
+    board members, owners' holders and the like."""
     if acts_everywhere(user):
         return users
-    return users.filter(area_memberships__area__memberships__user=user).distinct()
+    if not user.is_authenticated:
+        return users.none()
+    return users.filter(pk__in=_members_of(_area_ids(user, perm)))
 
 
-def get_in_areas_or_404(user, queryset, **lookup):
-    """The object, if it lies in the user's areas: another area's answers 404, as if absent.
+def _members_of(area_ids):
+    membership = get_user_model()._meta.get_field("area_memberships").related_model
+    return membership.objects.filter(area_id__in=area_ids).values("user_id")
+
+
+def get_in_areas_or_404(user, queryset, *, perm: str | None = None, **lookup):
+    """The object, if it lies in the user's areas (where their roles grant ``perm``, if
+    given): another area's answers 404, as if absent.
 
     ``queryset`` may be a model, as for Django's get_object_or_404.
     """
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     try:
-        obj = within_areas(user, queryset).get(**lookup)
+        obj = within_areas(user, queryset, perm).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(f"No {queryset.model._meta.verbose_name} here.") from None
     # Found within this user's areas: in_areas need not ask the database again.
@@ -208,12 +262,13 @@ def _anchors(obj) -> list:
     return anchors
 
 
-def require_in_areas(user, *objects) -> None:
+def require_in_areas(user, *objects, perm: str | None = None) -> None:
     """The services' check that what they touch, new, changed or moved, lies in the user's
-    local areas."""
+    local areas: in those where a role of theirs grants ``perm``, if given."""
     # None is an operator's command run on the server, which may do anything.
     if user is None or acts_everywhere(user):
         return
+    perm = _everywhere_theirs(user, perm)
     # One query per model, however many objects (a decision's linked actions, say).
     by_model: dict[type, set] = {}
     for obj in objects:
@@ -225,24 +280,33 @@ def require_in_areas(user, *objects) -> None:
         for anchor in anchors:
             by_model.setdefault(type(anchor), set()).add(anchor.pk)
     for model, pks in by_model.items():
-        found = within_areas(user, model._default_manager.filter(pk__in=pks)).count()
+        found = within_areas(user, model._default_manager.filter(pk__in=pks), perm).count()
         if found != len(pks):
             raise PermissionDenied("That belongs to another local area.")
 
 
-def can_edit_plan(user) -> bool:
+def _may(user, perm: str, obj=None) -> bool:
+    """Whether the user holds ``perm`` in some area (to open a page or the admin), or, given
+    an object, in the area the object lies in."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(perm)):
+        return False
+    return obj is None or in_areas(user, obj, perm)
+
+
+def can_edit_plan(user, obj=None) -> bool:
     """Plan admins edit every action of their areas, whoever owns it (the services check
     the area of what they change)."""
-    return user.is_active and user.has_perm("actions.change_action")
+    return _may(user, PLAN_EDITING, obj)
 
 
 def can_update_action(user, action) -> bool:
     if not (user.is_authenticated and in_areas(user, action)):
         return False
-    if can_edit_plan(user):
+    if can_edit_plan(user, action):
         return True
     return (
-        user.has_perm("actions.update_own_action") and action.owners.filter(holders=user).exists()
+        _may(user, "actions.update_own_action", action)
+        and action.owners.filter(holders=user).exists()
     )
 
 
@@ -255,16 +319,16 @@ def can_view_governance(user) -> bool:
     return user.is_authenticated and user.has_perm("governance.view_meeting")
 
 
-def can_manage_governance(user) -> bool:
+def can_manage_governance(user, obj=None) -> bool:
     """Plan admins keep boards, members, meetings and decisions."""
-    return user.is_active and user.has_perm("governance.change_meeting")
+    return _may(user, "governance.change_meeting", obj)
 
 
 def can_review_at(user, meeting) -> bool:
     """Plan admins record any board's reviews; board members only those of their own boards."""
-    if not (can_review(user) and in_areas(user, meeting)):
+    if not (can_review(user) and in_areas(user, meeting, "governance.add_review")):
         return False
-    return can_manage_governance(user) or meeting.board_id in _board_ids(user)
+    return can_manage_governance(user, meeting) or meeting.board_id in _board_ids(user)
 
 
 def can_view_plan(user) -> bool:
@@ -281,37 +345,33 @@ def can_enter_values(user, measure) -> bool:
     """Holders of a measure's owner role enter its values; plan admins enter any measure's."""
     if not (user.is_authenticated and in_areas(user, measure)):
         return False
-    if can_edit_plan(user):
+    if can_edit_plan(user, measure):
         return True
     return (
         measure.owner_id is not None
-        and user.has_perm("measures.enter_own_values")
+        and _may(user, "measures.enter_own_values", measure)
         and measure.owner.holders.filter(pk=user.pk).exists()
     )
 
 
-def can_manage_measures(user) -> bool:
+def can_manage_measures(user, obj=None) -> bool:
     """Plan admins define measures and import their values."""
-    return user.is_active and user.has_perm("measures.change_measure")
+    return _may(user, "measures.change_measure", obj)
 
 
 # --- Public pages and co-production (issue 14) ---
-def can_record_engagement(user) -> bool:
+def can_record_engagement(user, obj=None) -> bool:
     """Plan admins, and officers holding an owner role, record engagement with families."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return can_edit_plan(user) or (
-        user.has_perm("actions.update_own_action") and user.owner_holdings.exists()
+    return can_edit_plan(user, obj) or (
+        _may(user, "actions.update_own_action", obj) and user.owner_holdings.exists()
     )
 
 
-def can_publish_public_text(user) -> bool:
+def can_publish_public_text(user, obj=None) -> bool:
     """Only plan admins put text on the public pages (they approve what officers draft)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm("public_pages.publish_public_text")
-    )
+    return _may(user, "public_pages.publish_public_text", obj)
 
 
 def can_draft_public_text(user, *, action=None, priority=None) -> bool:
@@ -319,11 +379,12 @@ def can_draft_public_text(user, *, action=None, priority=None) -> bool:
     they hold, or for a priority with such an action."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if not in_areas(user, action if action is not None else priority):
+    subject = action if action is not None else priority
+    if not in_areas(user, subject):
         return False
-    if can_edit_plan(user) or can_publish_public_text(user):
+    if can_edit_plan(user, subject) or can_publish_public_text(user, subject):
         return True
-    if not user.has_perm("actions.update_own_action"):
+    if not _may(user, "actions.update_own_action", subject):
         return False
     if action is not None:
         return action.owners.filter(holders=user).exists()
@@ -333,24 +394,63 @@ def can_draft_public_text(user, *, action=None, priority=None) -> bool:
 # --- end public pages and co-production ---
 
 
-def can_manage_people(user) -> bool:
-    """Plan admins give people their roles and local areas (their own areas only)."""
-    return user.is_active and user.has_perm("auth.change_user")
+def can_manage_people(user, obj=None) -> bool:
+    """Plan admins give people their roles in their own areas."""
+    return _may(user, MANAGING_PEOPLE, obj)
+
+
+def can_manage_person(user, person) -> bool:
+    """Whether the user may change this person's password, e-mail, sign-in and roles: the
+    service administrator may; a plan admin, only of someone who works in no area but
+    theirs (a newcomer works in none), and never of a superuser."""
+    if acts_everywhere(user):
+        return True
+    if person.is_superuser or not can_manage_people(user):
+        return False
+    cached = getattr(person, "_managed_by", None)
+    if cached is None or cached[0] != user.pk:
+        theirs = set(_area_ids(user, MANAGING_PEOPLE))
+        areas = set(person.area_memberships.values_list("area_id", flat=True))
+        person._managed_by = cached = (user.pk, areas <= theirs)
+    return cached[1]
+
+
+def who_manages(person) -> str:
+    """Who may change a person's sign-in and roles, named for a plan admin who may not."""
+    memberships = person.area_memberships.select_related("area")
+    areas = sorted({membership.area for membership in memberships}, key=lambda area: area.name)
+    everywhere = None
+    for area in areas:
+        here = set(plan_admins_for_area(area, MANAGING_PEOPLE))
+        everywhere = here if everywhere is None else everywhere & here
+    named = sorted(f"{u.get_full_name() or u.username}" for u in everywhere or ())
+    who = "the service administrator" + (f" or {', '.join(named)}" if named else "")
+    return (
+        f"{person.get_full_name() or person.username} works in "
+        f"{', '.join(area.name for area in areas)}: only {who} can change their password, "
+        "e-mail, sign-in or roles, being plan admin in each of those areas."
+    )
 
 
 def role_names(user) -> list[str]:
-    """The user's roles, to show who they are signed in as; never use this for a check."""
+    """The roles the user holds in any area, to show who they are signed in as; never use
+    this for a check."""
     names = getattr(user, "_role_group_names", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = set(user.area_memberships.values_list("role__name", flat=True))
     return [role for role in ROLE_PERMISSIONS if role in names]
 
 
 class RoleBackend(ModelBackend):
     """Answers permission checks as ModelBackend does, but reads a user's own permissions,
-    their roles' permissions, their roles' names, their local areas and the boards they sit
+    the permissions and names of the roles they hold in each area, and the boards they sit
     on in one query (ModelBackend takes two, role_names a third, on every signed-in page).
     Signs nobody in.
+
+    A permission counts, for Django, if the user holds it in any area (so the admin shows
+    the model); every check of an object then asks for it in the object's area
+    (`_area_permissions`). A permission given to the person holds in each of their areas.
+    Groups given to the user outside an area grant nothing.
 
     It keeps the permissions where ModelBackend looks for them on the user object, so the
     backends after it (ModelBackend, single sign-on's) answer from them too.
@@ -367,22 +467,25 @@ class RoleBackend(ModelBackend):
             and obj is None
             and not hasattr(user_obj, "_perm_cache")
         ):
-            permissions, names, areas, boards = set(), set(), [], set()
+            own, names, by_area, boards = set(), set(), {}, set()
             alias = router.db_for_read(Permission)
             with connections[alias].cursor() as cursor:
-                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 5)
-                for kind, first, second in cursor.fetchall():
+                cursor.execute(_roles_and_permissions_sql(alias), [user_obj.pk] * 4)
+                for kind, area, first, second in cursor.fetchall():
                     if kind == "role":
                         names.add(first)
-                    elif kind == "area":
-                        areas.append(int(first))
+                        by_area.setdefault(int(area), set())
+                    elif kind == "grant":
+                        by_area.setdefault(int(area), set()).add(f"{first}.{second}")
                     elif kind == "board":
-                        boards.add(int(first))
+                        boards.add(int(area))
                     else:
-                        permissions.add(f"{first}.{second}")
-            user_obj._perm_cache = permissions
+                        own.add(f"{first}.{second}")
+            for granted in by_area.values():
+                granted |= own
+            user_obj._perm_cache = own.union(*by_area.values())
             user_obj._role_group_names = names
-            user_obj._area_ids = areas
+            user_obj._area_permissions = by_area
             user_obj._board_ids = boards
         return super().get_all_permissions(user_obj, obj)
 
@@ -390,47 +493,49 @@ class RoleBackend(ModelBackend):
 @functools.cache
 def _roles_and_permissions_sql(alias: str) -> str:
     """Written out: the ORM took longer to compile the union than the database to run it.
-    Parameters: the user, five times."""
+    Rows of (kind, area or board, app label or role name, codename). Parameters: the user,
+    four times."""
     quote = connections[alias].ops.quote_name
     user = get_user_model()
     permission = quote(Permission._meta.db_table)
     content_type = quote(Permission.content_type.field.related_model._meta.db_table)
     own = quote(user.user_permissions.through._meta.db_table)
     granted = quote(Group.permissions.through._meta.db_table)
-    held = quote(user.groups.through._meta.db_table)
     group = quote(Group._meta.db_table)
     membership = quote(user._meta.get_field("area_memberships").related_model._meta.db_table)
     seat = quote(user._meta.get_field("board_memberships").related_model._meta.db_table)
-    named = (
-        f"SELECT 'permission', t.app_label, p.codename FROM {permission} p "
-        f"JOIN {content_type} t ON t.id = p.content_type_id "
-    )
+    area = "CAST(m.area_id AS VARCHAR(20))"
     return (
-        f"{named} JOIN {own} o ON o.permission_id = p.id WHERE o.user_id = %s "
-        f"UNION ALL {named} JOIN {granted} g ON g.permission_id = p.id "
-        f"JOIN {held} h ON h.group_id = g.group_id WHERE h.user_id = %s "
-        f"UNION ALL SELECT 'role', r.name, '' FROM {group} r "
-        f"JOIN {held} h ON h.group_id = r.id WHERE h.user_id = %s "
-        f"UNION ALL SELECT 'area', CAST(m.area_id AS VARCHAR(20)), '' FROM {membership} m "
-        f"WHERE m.user_id = %s "
-        f"UNION ALL SELECT 'board', CAST(b.board_id AS VARCHAR(20)), '' FROM {seat} b "
+        f"SELECT 'permission', '', t.app_label, p.codename FROM {permission} p "
+        f"JOIN {content_type} t ON t.id = p.content_type_id "
+        f"JOIN {own} o ON o.permission_id = p.id WHERE o.user_id = %s "
+        f"UNION ALL SELECT 'grant', {area}, t.app_label, p.codename FROM {membership} m "
+        f"JOIN {granted} g ON g.group_id = m.role_id "
+        f"JOIN {permission} p ON p.id = g.permission_id "
+        f"JOIN {content_type} t ON t.id = p.content_type_id WHERE m.user_id = %s "
+        f"UNION ALL SELECT 'role', {area}, r.name, '' FROM {membership} m "
+        f"JOIN {group} r ON r.id = m.role_id WHERE m.user_id = %s "
+        f"UNION ALL SELECT 'board', CAST(b.board_id AS VARCHAR(20)), '', '' FROM {seat} b "
         f"WHERE b.user_id = %s"
     )
 
 
-def plan_admins_for_area(area):
+def plan_admins_for_area(area, perm: str = PLAN_EDITING):
     """The area's own active plan admins, who answer for its plan: escalations go to them.
+    (With ``perm``, those whose roles in the area grant it.)
 
     A service administrator (superuser) is one of them only if a member of the area.
     """
-    permission = Q(content_type__app_label="actions", codename="change_action")
-    granted = Permission.objects.filter(permission)
+    app_label, codename = perm.split(".")
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    members = get_user_model()._meta.get_field("area_memberships").related_model.objects
+    in_area = members.filter(area=area)
     return (
         get_user_model()
-        .objects.filter(is_active=True, area_memberships__area=area)
+        .objects.filter(is_active=True, pk__in=in_area.values("user_id"))
         .filter(
             Q(is_superuser=True)
-            | Q(groups__permissions__in=granted)
+            | Q(pk__in=in_area.filter(role__permissions__in=granted).values("user_id"))
             | Q(user_permissions__in=granted)
         )
         .distinct()
@@ -447,7 +552,7 @@ def _require(user, allowed, message: str) -> None:
 def require_plan_editor(user, *objects) -> None:
     """The plan's services' check: a plan admin, of the areas of the objects changed."""
     _require(user, can_edit_plan, "Only plan administrators can change the plan.")
-    require_in_areas(user, *objects)
+    require_in_areas(user, *objects, perm=PLAN_EDITING)
 
 
 def require_governance_manager(user, *objects) -> None:
@@ -455,4 +560,4 @@ def require_governance_manager(user, *objects) -> None:
     _require(
         user, can_manage_governance, "Only plan administrators can change meetings and decisions."
     )
-    require_in_areas(user, *objects)
+    require_in_areas(user, *objects, perm="governance.change_meeting")

@@ -67,13 +67,19 @@ def _fresh_public_cache():
 
 
 def make_user(username: str, group: str, *areas: LocalArea) -> User:
-    """A user with a role, working in these local areas (a role acts only in its areas):
-    by default every area there is yet, as most tests have one."""
+    """A user holding a role in these local areas (a role acts only in its areas): by
+    default every area there is yet, as most tests have one; with none yet, an area of
+    their own, as a role is always held in one."""
     user = User.objects.create_user(username, password="pw", first_name=username.title())
-    user.groups.add(Group.objects.get(name=group))
-    for area in areas or LocalArea.objects.all():
-        AreaMembership.objects.create(area=area, user=user)
+    areas = areas or LocalArea.objects.all() or [LocalArea.objects.create(name=f"{username}'s")]
+    for area in areas:
+        give_role(user, group, area)
     return user
+
+
+def give_role(user: User, group: str, area: LocalArea) -> AreaMembership:
+    """Give the user a role in a local area."""
+    return AreaMembership.objects.create(area=area, user=user, role=Group.objects.get(name=group))
 
 
 def as_next_request(user: User) -> User:
@@ -83,8 +89,11 @@ def as_next_request(user: User) -> User:
 
 
 def give_area(user: User, area: LocalArea) -> User:
-    """Give the user a local area; returns the user as their next request loads them."""
-    AreaMembership.objects.create(area=area, user=user)
+    """Give the user a local area, with the roles they hold in their others; returns the
+    user as their next request loads them."""
+    held = set(user.area_memberships.values_list("role__name", flat=True))
+    for group in held:
+        give_role(user, group, area)
     return as_next_request(user)
 
 

@@ -10,7 +10,7 @@ it is walked here.
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
@@ -21,10 +21,17 @@ from actions.services.actions import action_delete, action_save
 from actions.services.owners import owner_holder_add
 from governance.models import Board, Meeting
 from planfile.importer import PlanImportError, plan_import
-from priorities.models import AreaMembership, LocalArea, Strategy
+from priorities.models import LocalArea, Strategy
 from sendplan import roles
+from tests.conftest import give_role
 from tests.seed import SEED
-from tests.test_write_paths import admin_endpoints, page_endpoints, url_names, world  # noqa: F401
+from tests.test_write_paths import (  # noqa: F401
+    TWO_ROLES,
+    admin_endpoints,
+    page_endpoints,
+    url_names,
+    world,
+)
 
 # The public pages show what is published, to everyone.
 # Object URLs that are not one area's: the roles themselves (groups), and an app's page of
@@ -48,8 +55,7 @@ def kent(world):  # noqa: F811
     people = {"kentadmin": User.objects.get(username="kentadmin")}
     for username, role in (("kentofficer", roles.OFFICER), ("kentboard", roles.BOARD_MEMBER)):
         person = User.objects.create_user(username, password="pw")
-        person.groups.add(Group.objects.get(name=role))
-        AreaMembership.objects.create(area=area, user=person)
+        give_role(person, role, area)
         people[username] = person
     owner = Owner.objects.create(area=area, name="Kent SEND Lead")
     OwnerHolder.objects.create(owner=owner, user=people["kentofficer"])
@@ -278,7 +284,8 @@ def test_owner_roles_and_board_seats_go_only_to_the_areas_people(world, kent):  
 def test_escalations_go_to_the_areas_own_plan_admins(world, kent):  # noqa: F811
     medway, kent_area = LocalArea.objects.get(name="Medway"), LocalArea.objects.get(name="Kent")
     assert list(roles.plan_admins_for_area(medway)) == [world["plan admin"]]
-    assert list(roles.plan_admins_for_area(kent_area)) == [kent["kentadmin"]]
+    # Kent's plan admin who sits on Medway's board is one of Kent's, not of Medway's.
+    assert list(roles.plan_admins_for_area(kent_area)) == [kent["kentadmin"], world[TWO_ROLES]]
 
 
 @pytest.mark.django_db
@@ -289,3 +296,26 @@ def test_a_deleted_actions_history_is_shown_only_in_its_own_area(world, kent):  
     action_delete(action=action, user=planadmin, reason="Entered twice")
     assert opened(planadmin, url) == 200
     assert opened(kent["kentadmin"], url) == 404
+
+
+@pytest.mark.django_db
+def test_a_role_held_in_another_area_acts_only_there(world, kent):  # noqa: F811
+    # Issue 20, finding 3: roles were global groups, so a role given in Kent acted in
+    # Medway. Kent's plan admin who is also a Medway officer reads Medway's plan, as an
+    # officer, and changes nothing of it, in the pages, the admin or the services.
+    kentadmin = kent["kentadmin"]
+    give_role(kentadmin, roles.OFFICER, LocalArea.objects.get(name="Medway"))
+    urls = medway_object_urls(world)
+    assert opened(kentadmin, urls["actions:detail"]) == 200
+    for name, url in sorted(urls.items()):
+        # "View on site" leads to the page, which an officer reads.
+        if name.startswith("admin:") and name not in {*SHARED, "admin:view_on_site"}:
+            assert opened(kentadmin, url) in (403, 404), name
+    action = Action.objects.filter(priority__strategy__title="Joint SEND Strategy 2022-25")[0]
+    action.text = "Rewritten by Kent."
+    with pytest.raises(PermissionDenied):
+        action_save(action=action, user=User.objects.get(pk=kentadmin.pk), reason="x")
+    assert not roles.can_edit_plan(kentadmin, action) and roles.can_edit_plan(kentadmin)
+    assert list(roles.plan_admins_for_area(LocalArea.objects.get(name="Medway"))) == [
+        world["plan admin"]
+    ]

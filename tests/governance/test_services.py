@@ -10,8 +10,9 @@ from actions.services.actions import action_delete, action_save
 from governance import services
 from governance.models import BoardMembership, Decision, Review
 from governance.services import FollowUp
-from priorities.models import AreaMembership, LocalArea, Priority, Strategy
-from tests.conftest import give_area
+from priorities.models import LocalArea, Priority, Strategy
+from sendplan import roles
+from tests.conftest import give_area, give_role
 
 DUE = datetime.date(2027, 3, 31)
 
@@ -169,7 +170,7 @@ def test_decision_numbers_are_unique_within_an_area_but_may_be_blank(area, plan_
 
 def test_board_membership_changes_are_recorded(board, plan_admin):
     member = User.objects.create_user("chair")
-    AreaMembership.objects.create(area=board.area, user=member)
+    give_role(member, roles.BOARD_MEMBER, board.area)
     services.board_member_add(board=board, member=member, user=plan_admin, role="Chair")
     services.board_member_remove(board=board, member=member, user=plan_admin, reason="Left")
     rows = BoardMembership.history.filter(user=member).order_by("history_id")

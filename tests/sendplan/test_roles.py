@@ -1,6 +1,8 @@
 """What a user may do is read once a request: their permissions, roles, areas and board
 seats in one query, and an object fetched within their areas is not looked up again."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import Group, Permission, User
@@ -8,10 +10,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from actions.models import Action
-from priorities.models import LocalArea
+from priorities.models import LocalArea, Strategy
 from sendplan import roles
 
-from ..conftest import as_next_request, make_user
+from ..conftest import as_next_request, give_role, make_user
 
 
 def test_permissions_and_role_names_take_one_query(board_member, django_assert_num_queries):
@@ -76,8 +78,42 @@ def test_an_object_found_for_one_user_is_still_checked_for_another(action, offic
 
 
 def test_an_area_taken_away_shows_on_the_next_request(action, officer, client):
+    give_role(officer, roles.OFFICER, LocalArea.objects.create(name="Kent"))
     client.force_login(officer)
     page = reverse("actions:detail", args=[action.pk])
     assert client.get(page).status_code == 200
-    officer.area_memberships.all().delete()
+    officer.area_memberships.filter(area=action.priority.strategy.area).delete()
     assert client.get(page).status_code == 404
+
+
+def test_an_officer_in_one_area_and_board_member_in_another_is_one_person(
+    action, officer, board_member
+):
+    from governance.models import Board, BoardMembership, Meeting
+
+    kent = LocalArea.objects.create(name="Kent")
+    give_role(officer, roles.BOARD_MEMBER, kent)
+    board = Board.objects.create(area=kent, name="Kent SEND Board", kind="partnership")
+    kent_plan = Strategy.objects.create(area=kent, title="Kent's plan")
+    kent_meeting = Meeting.objects.create(
+        board=board, strategy=kent_plan, date=datetime.date(2027, 1, 5), title="Board"
+    )
+    BoardMembership.objects.create(board=board, user=officer, role="Member")
+    medway_board = Board.objects.create(
+        area=action.priority.strategy.area, name="M", kind="partnership"
+    )
+    medway_meeting = Meeting.objects.create(
+        board=medway_board,
+        strategy=action.priority.strategy,
+        date=datetime.date(2027, 1, 5),
+        title="B",
+    )
+    BoardMembership.objects.create(board=medway_board, user=officer, role="Member")
+    user = as_next_request(officer)
+    assert roles.role_names(user) == [roles.OFFICER, roles.BOARD_MEMBER]
+    # An officer in Medway: updates their Medway action; a board member in Kent only.
+    assert roles.can_update_action(user, action)
+    assert roles.can_review_at(user, kent_meeting)
+    assert not roles.can_review_at(user, medway_meeting)
+    assert not roles.in_areas(user, medway_meeting, "governance.view_meeting")
+    assert roles.in_areas(user, kent_meeting, "governance.view_meeting")

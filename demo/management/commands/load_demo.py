@@ -138,12 +138,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.is_staff = role == roles.PLAN_ADMIN
             user.save()
-            user.groups.add(Group.objects.get(name=role))
-            area = areas[area_name]
-            if not AreaMembership.objects.filter(area=area, user=user).exists():
-                area_membership_save(
-                    membership=AreaMembership(area=area, user=user), user=None, reason="Demo data"
-                )
+            area, group = areas[area_name], Group.objects.get(name=role)
+            if not AreaMembership.objects.filter(area=area, user=user, role=group).exists():
+                membership = AreaMembership(area=area, user=user, role=group)
+                area_membership_save(membership=membership, user=None, reason="Demo data")
             users[username] = user
         return users
 
