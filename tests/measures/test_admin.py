@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from measures.models import AreaComparators, Measure, MeasureValue
-from priorities.models import AreaMembership
+from sendplan.roles import OFFICER
+from tests.conftest import give_role
 
 from .dfe import AGES, INDICATORS, row_of, tidy_csv
 
@@ -124,7 +125,7 @@ def test_measures_list_shows_import_values_to_those_who_may_import(admin_client,
     reader.user_permissions.set(
         Permission.objects.filter(codename__in=["change_action", "view_measure"])
     )
-    AreaMembership.objects.create(area=strategy.area, user=reader)
+    give_role(reader, OFFICER, strategy.area)
     client.force_login(reader)
     response = client.get(changelist)
     assert response.status_code == 200
