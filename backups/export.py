@@ -3,8 +3,9 @@
 The zip holds, for each table of the area (backups.scope): ``data/<table>.json`` for
 restoring and ``csv/<table>.csv`` for people; ``users.json`` and ``users.csv`` (the people
 its rows name); and ``manifest.json`` with the format, the app version, the area, the time,
-the rows per table and the sha256 of every other file. Rows name users by username, never
-by id; every other column is written as stored, ids included.
+the rows per table and the sha256 of every other file. Rows name users by username and
+groups (the roles held in the area) by name, never by id: those ids differ between
+instances. Every other column is written as stored, ids included.
 """
 
 import csv
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils import timezone
 
@@ -51,9 +53,20 @@ def is_user(field: models.Field) -> bool:
     return field.is_relation and field.related_model is get_user_model()
 
 
+def named_by() -> dict[type[models.Model], str]:
+    """The models whose ids differ between instances, each with the field rows name it by:
+    people by username, groups (the roles held in an area) by name."""
+    return {get_user_model(): "username", Group: "name"}
+
+
+def is_named(field: models.Field) -> bool:
+    return field.is_relation and field.related_model in named_by()
+
+
 def column(field: models.Field) -> str:
-    """A user is written by username under the field's name; anything else as stored."""
-    return field.name if is_user(field) else field.attname
+    """A user (by username) or a group (by name) is written under the field's name;
+    anything else as stored."""
+    return field.name if is_named(field) else field.attname
 
 
 def plain(value):
@@ -116,22 +129,28 @@ def area_rows(area: LocalArea) -> dict[Table, list[tuple]]:
     return found
 
 
-def _usernames(found: dict[Table, list[tuple]]) -> dict[int, str]:
-    user_ids = set()
+def _names(found: dict[Table, list[tuple]]) -> dict[type[models.Model], dict[int, str]]:
+    """For each named model, the name of each id the rows hold."""
+    ids: dict[type[models.Model], set] = {model: set() for model in named_by()}
     for table, rows in found.items():
-        fields = table.model._meta.concrete_fields
-        for position, field in enumerate(fields):
-            if is_user(field):
-                user_ids.update(row[position] for row in rows if row[position] is not None)
-    users = get_user_model()._base_manager.filter(pk__in=user_ids)
-    return dict(users.values_list("pk", "username"))
+        for position, field in enumerate(table.model._meta.concrete_fields):
+            if is_named(field):
+                ids[field.related_model].update(
+                    row[position] for row in rows if row[position] is not None
+                )
+    return {
+        model: dict(model._base_manager.filter(pk__in=ids[model]).values_list("pk", name))
+        for model, name in named_by().items()
+    }
 
 
-def _records(table: Table, rows: list[tuple], usernames: dict[int, str]) -> list[dict]:
+def _records(table: Table, rows: list[tuple], names: dict) -> list[dict]:
     fields = table.model._meta.concrete_fields
     return [
         {
-            column(field): usernames.get(value) if is_user(field) else plain(value)
+            column(field): names[field.related_model].get(value)
+            if is_named(field)
+            else plain(value)
             for field, value in zip(fields, row, strict=True)
         }
         for row in rows
@@ -155,18 +174,18 @@ def _json(value) -> bytes:
 def area_export(*, area: LocalArea, to) -> dict:
     """Write the area's backup to ``to`` (a path or a binary file); returns its manifest."""
     found = area_rows(area)
-    usernames = _usernames(found)
+    names = _names(found)
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for table, rows in found.items():
-        records = _records(table, rows, usernames)
+        records = _records(table, rows, names)
         columns = [column(field) for field in table.model._meta.concrete_fields]
         files[data_path(table)] = _json(records)
         files[csv_path(table)] = _csv(records, columns)
         counts[table.label] = len(records)
     user_model = get_user_model()
     people = list(
-        user_model._base_manager.filter(username__in=usernames.values())
+        user_model._base_manager.filter(username__in=names[user_model].values())
         .order_by("username")
         .values(*USER_FIELDS)
     )

@@ -2,7 +2,9 @@
 
 In one transaction: every row, history included, as it was written, with its history
 dates and users. People are matched by username; one this instance does not know is
-created inactive, with no role and no password, for an administrator to review.
+created inactive, with no password and no role beyond the area's, for an administrator to
+review. Groups (the roles held in the area) are matched by name; a backup naming one this
+instance does not have is refused.
 
 Ids are kept where they are free. Where any id of a table (its rows' or its history's)
 is taken here, every id of that table moves up past the highest taken, by the same amount,
@@ -15,13 +17,14 @@ import json
 import zipfile
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
 
 from priorities.models import LocalArea
 
-from .export import CHUNK, FORMAT, column, data_path, is_user
+from .export import CHUNK, FORMAT, column, data_path, is_named
 from .scope import Table, area_tables
 
 
@@ -114,15 +117,36 @@ def _people(manifest_users: list[dict]) -> dict[str, models.Model]:
     return found
 
 
-def _value(table: Table, field: models.Field, record: dict, ids: _Ids, people: dict):
+def _groups(records: dict[Table, list[dict]]) -> dict[str, Group]:
+    """Each group the backup names, as this instance's group of that name. A name it does
+    not have is refused: a role's permissions are this instance's to define."""
+    wanted = {
+        row[column(field)]
+        for table, rows in records.items()
+        for field in table.model._meta.concrete_fields
+        if field.is_relation and field.related_model is Group
+        for row in rows
+        if row.get(column(field)) is not None
+    }
+    found = {group.name: group for group in Group.objects.filter(name__in=wanted)}
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise RestoreRefused(
+            f"This backup names roles (groups) this instance does not have: "
+            f"{', '.join(missing)}. Roles are matched by name: create them here first."
+        )
+    return found
+
+
+def _value(table: Table, field: models.Field, record: dict, ids: _Ids, named: dict):
     key = column(field)
     if key not in record:
         return field.get_default()
     value = record[key]
     if value is None:
         return None
-    if is_user(field):
-        return people[value].pk
+    if is_named(field):
+        return named[field.related_model][value].pk
     if field.is_relation:
         return ids.of(field.related_model, value)
     if field.primary_key:
@@ -132,7 +156,7 @@ def _value(table: Table, field: models.Field, record: dict, ids: _Ids, people: d
     return field.to_python(value)
 
 
-def _insert(table: Table, records: list[dict], ids: _Ids, people: dict) -> None:
+def _insert(table: Table, records: list[dict], ids: _Ids, named: dict) -> None:
     """Insert the rows as they are: no save(), so no auto_now and no new history row."""
     if not records:
         return
@@ -145,7 +169,7 @@ def _insert(table: Table, records: list[dict], ids: _Ids, people: dict) -> None:
     )
     rows = [
         [
-            field.get_db_prep_save(_value(table, field, record, ids, people), connection)
+            field.get_db_prep_save(_value(table, field, record, ids, named), connection)
             for field in fields
         ]
         for record in records
@@ -187,10 +211,11 @@ def area_restore(*, path) -> dict:
                 f"{table.label} in this backup has columns this version does not: "
                 f"{', '.join(extra)}."
             )
+    groups = _groups(records)
     ids = _Ids(records)
-    people = _people(json.loads(files["users.json"]))
+    named = {get_user_model(): _people(json.loads(files["users.json"])), Group: groups}
     for table, rows in records.items():
-        _insert(table, rows, ids, people)
+        _insert(table, rows, ids, named)
     # PostgreSQL's sequences past the ids just written (SQLite moves its own).
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(

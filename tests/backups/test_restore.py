@@ -6,12 +6,13 @@ import json
 import zipfile
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from actions.models import Action, ActionOwner
 from actions.services.actions import action_update_progress
 from backups.restore import RestoreRefused, area_restore
-from priorities.models import LocalArea
+from priorities.models import AreaMembership, LocalArea
+from sendplan import roles
 
 from .conftest import empty_database, manifest_of, part
 
@@ -140,3 +141,51 @@ def test_a_column_or_table_this_version_does_not_have_is_refused(backup, action)
     with pytest.raises(RestoreRefused, match="tables this version does not have: retired.Scheme"):
         area_restore(path=with_table)
     assert not LocalArea.objects.exists()
+
+
+def held_roles(area_name: str) -> set[tuple[str, str]]:
+    memberships = AreaMembership.objects.filter(area__name=area_name)
+    return set(memberships.values_list("user__username", "role__name"))
+
+
+@pytest.mark.django_db
+def test_roles_in_the_area_are_restored_by_name_where_groups_have_other_ids(
+    backup, officer, board_member, plan_admin
+):
+    area = officer.area_memberships.get().area
+    roles_before = held_roles(area.name)
+    assert {role for _, role in roles_before} == {"Officer", "Board member", "Plan admin"}
+    data = backup(area)
+    ids_before = dict(Group.objects.values_list("name", "pk"))
+    empty_database()
+    # Another instance made its role groups in another order: each id names another role.
+    names = list(ids_before)
+    Group.objects.all().delete()
+    for name, takes_the_id_of in zip(names, names[1:] + names[:1], strict=True):
+        Group.objects.create(pk=ids_before[takes_the_id_of], name=name)
+    roles.ensure_role_groups()
+
+    area_restore(path=io.BytesIO(data))
+
+    assert held_roles(area.name) == roles_before
+    history = AreaMembership.history.filter(area__name=area.name)
+    assert set(history.values_list("user__username", "role__name")) == roles_before
+    # People read the role by its name in the backup's files too.
+    memberships = part(data, "data/priorities.AreaMembership.json")
+    assert {row["role"] for row in memberships} == {"Officer", "Board member", "Plan admin"}
+
+
+@pytest.mark.django_db
+def test_a_role_this_instance_does_not_have_is_refused_and_nothing_written(
+    backup, officer, board_member
+):
+    data = backup(officer.area_memberships.get().area)
+    empty_database()
+    Group.objects.filter(name="Board member").delete()
+
+    with pytest.raises(
+        RestoreRefused, match=r"roles \(groups\) this instance does not have: Board member\."
+    ):
+        area_restore(path=io.BytesIO(data))
+    assert not LocalArea.objects.exists()
+    assert not User.objects.filter(username__in=["olivia", "bola"]).exists()

@@ -32,3 +32,5 @@ def test_people_and_their_own_settings_are_not_an_areas():
     backed_up = {table.model for table in area_tables()}
     assert get_user_model() not in backed_up
     assert apps.get_model("reminders", "Preference") not in backed_up
+    assert apps.get_model("otp_totp", "TOTPDevice") not in backed_up
+    assert apps.get_model("otp_static", "StaticDevice") not in backed_up
