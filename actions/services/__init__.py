@@ -7,6 +7,8 @@ operator on the server, recorded as such.
 
 - actions: an action's rules (action_prepare) and its saves, progress updates, bulk
   updates, deletion and follow-ups.
+- milestones: the steps of an action, added and ticked off.
+- owner_update: the officer's update form, progress, due date and milestones at once.
 - owners: owners, their spellings and holders, and which owners an action has.
 - batch: many actions and their owners saved at once by the same rules.
 """

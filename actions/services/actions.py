@@ -250,6 +250,48 @@ def action_save(*, action: Action, user, reason: str = "") -> bool:
     return True
 
 
+NOT_YOUR_ACTION = "You can only update actions of the owner roles you hold."
+
+
+def owner_update_locked(*, action: Action, user, seen_version: int | None) -> Action:
+    """The first steps of an owner's update: may they, is the plan open, has anyone saved
+    the action since they saw it. Returns it as stored, locked until the transaction ends."""
+    if not can_update_action(user, action):
+        raise PermissionDenied(NOT_YOUR_ACTION)
+    # Before the lock, and for a note alone too: nothing of an archived plan is added to.
+    action_refuse_archived(action)
+    current = _stored_locked_like(action)
+    if seen_version is not None and current.version != seen_version:
+        raise ActionChangedMeanwhile(current, changes_since_version(current, seen_version))
+    return current
+
+
+def write_progress(
+    *, current: Action, user, status: str, rag: str, percent_complete: int, note: str
+) -> Action:
+    """Status, RAG, percent and note onto ``current`` (locked, permission checked)."""
+    note = note.strip()
+    updated = copy.copy(current)
+    updated.status, updated.rag, updated.percent_complete = status, rag, percent_complete
+    if action_prepare(old=current, action=updated, reason=note, reason_is_note=True) is not None:
+        save_with_history(updated, user=user, reason=note)
+    if note:
+        save_with_history(
+            ProgressUpdate(action=updated, author=user, note=note), user=user, reason=note
+        )
+    return updated
+
+
+def write_due_date(*, current: Action, user, due_date: datetime.date, reason: str) -> Action:
+    """A moved due date onto ``current`` (locked, permission checked), with its reason."""
+    updated = copy.copy(current)
+    updated.due_date = due_date
+    reason = reason.strip()
+    if action_prepare(old=current, action=updated, reason=reason) is not None:
+        save_with_history(updated, user=user, reason=reason)
+    return updated
+
+
 @transaction.atomic
 def action_update_progress(
     *,
@@ -266,23 +308,15 @@ def action_update_progress(
     The note is the change's reason; it is kept as a progress update even when nothing
     else changed.
     """
-    if not can_update_action(user, action):
-        raise PermissionDenied("You can only update actions of the owner roles you hold.")
-    # Before the lock, and for a note alone too: nothing of an archived plan is added to.
-    action_refuse_archived(action)
-    current = _stored_locked_like(action)
-    if seen_version is not None and current.version != seen_version:
-        raise ActionChangedMeanwhile(current, changes_since_version(current, seen_version))
-    note = note.strip()
-    updated = copy.copy(current)
-    updated.status, updated.rag, updated.percent_complete = status, rag, percent_complete
-    if action_prepare(old=current, action=updated, reason=note, reason_is_note=True) is not None:
-        save_with_history(updated, user=user, reason=note)
-    if note:
-        save_with_history(
-            ProgressUpdate(action=updated, author=user, note=note), user=user, reason=note
-        )
-    return updated
+    current = owner_update_locked(action=action, user=user, seen_version=seen_version)
+    return write_progress(
+        current=current,
+        user=user,
+        status=status,
+        rag=rag,
+        percent_complete=percent_complete,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -290,14 +324,9 @@ def action_move_due_date(*, action: Action, user, due_date: datetime.date, reaso
     """An owner moves their action's due date, saying why: the move is recorded now, with
     the reason, and the original due date is kept so the slip shows."""
     if not can_update_action(user, action):
-        raise PermissionDenied("You can only update actions of the owner roles you hold.")
+        raise PermissionDenied(NOT_YOUR_ACTION)
     current = _stored_locked_like(action)
-    updated = copy.copy(current)
-    updated.due_date = due_date
-    reason = reason.strip()
-    if action_prepare(old=current, action=updated, reason=reason) is not None:
-        save_with_history(updated, user=user, reason=reason)
-    return updated
+    return write_due_date(current=current, user=user, due_date=due_date, reason=reason)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -12,13 +11,8 @@ from .. import rules
 from ..forms import MyActionsFilterForm, ProgressForm
 from ..models import Action
 from ..selectors import history, pages
-from ..services.actions import (
-    ActionChangedMeanwhile,
-    action_is_archived,
-    action_move_due_date,
-    action_update_progress,
-)
-from ..services.milestones import milestone_add, milestone_set_done
+from ..services.actions import ActionChangedMeanwhile, action_is_archived
+from ..services.owner_update import action_update_by_owner
 from .access import plan_reader_required
 
 
@@ -72,7 +66,8 @@ def action_update(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                saved = _save_update(request, action, data)
+                # The form's fields are the service's arguments: all saved, or none.
+                saved = action_update_by_owner(action=action, user=request.user, **data)
             except ActionChangedMeanwhile as changed:
                 action = pages.action_for_update(pk, request.user)
                 context["action"] = action
@@ -101,38 +96,3 @@ def action_update(request, pk: int):
             action=action,
         )
     return render(request, "actions/action_update.html", {**context, "form": form})
-
-
-@transaction.atomic
-def _save_update(request, action: Action, data: dict) -> Action:
-    """The form's changes, all or none: progress, a moved due date and milestones; returns
-    the action as saved."""
-    user, note = request.user, data["note"]
-    updated = action_update_progress(
-        action=action,
-        user=user,
-        status=data["status"],
-        rag=data["rag"],
-        percent_complete=data["percent_complete"],
-        note=note,
-        seen_version=data["seen_version"],
-    )
-    if data["new_due_date"]:
-        updated = action_move_due_date(
-            action=updated,
-            user=user,
-            due_date=data["new_due_date"],
-            reason=data["due_date_reason"],
-        )
-    done = set(data["milestones_done"])
-    for milestone in action.milestones.all():
-        milestone_set_done(milestone=milestone, user=user, done=milestone.pk in done, reason=note)
-    if data["new_milestone"].strip():
-        milestone_add(
-            action=action,
-            user=user,
-            text=data["new_milestone"],
-            due_date=data["new_milestone_due"],
-            reason=note,
-        )
-    return updated
