@@ -66,10 +66,10 @@ class ActionBatch:
         if not existing:
             # Each owner once, in order: the whole rule for an action with none yet, kept
             # off the related-object setters, which cost more than the rest of the row.
-            # Built from positional values (id, action, owner, order), which skips the
-            # keyword path's look-ups of defaults: a tenth of importing a new plan.
+            # By keyword, so a field added to ActionOwner cannot shift the values.
             for position, owner in enumerate(dict.fromkeys(owners)):
-                self._ownerships_new.append((action, ActionOwner(None, None, owner.pk, position)))
+                ownership = ActionOwner(owner_id=owner.pk, order=position)
+                self._ownerships_new.append((action, ownership))
             return bool(owners)
         deleted, saved = ownership_changes(action=action, existing=existing, owners=owners)
         # Not validated: every field is set here, the action and owners by the caller and
