@@ -33,6 +33,9 @@ SHARED_MODULES = [
     "sendplan/demo_guard.py",
     "sendplan/log_filters.py",
     "sendplan/request_limits.py",
+    "sendplan/commands.py",
+    "sendplan/history.py",
+    "sendplan/spliced_gzip.py",
 ]
 
 
