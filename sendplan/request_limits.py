@@ -4,7 +4,7 @@ Django bounds the form fields it keeps in memory (DATA_UPLOAD_MAX_MEMORY_SIZE) b
 uploaded file whole, to disk, however large: a 300 MB anonymous POST to the sign-in page
 was read (issue 20). Refused on the size the request declares, so the body is never read;
 one that declares none (chunked) is refused too, as no form a browser sends lacks it. The
-reverse proxy in front should cap bodies as well (README: Production).
+reverse proxy in front should cap bodies as well (docs/operations.md: Production).
 """
 
 from django.conf import settings

@@ -123,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Single sign-on with the council's OpenID Connect provider (README: Security), on when
+# Single sign-on with the council's OpenID Connect provider (docs/operations.md: Security), on when
 # OIDC_RP_CLIENT_ID is set: authorization code flow with PKCE, people known by the ID
 # token's issuer and subject (accounts/single_sign_on.py).
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")

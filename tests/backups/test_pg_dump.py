@@ -1,4 +1,4 @@
-"""The README's backup of the whole database: pg_dump, and pg_restore into a new database,
+"""The operations guide's backup of the whole database: pg_dump, and pg_restore into a new database,
 gives back every row of every table (run in CI's PostgreSQL suite)."""
 
 import shutil

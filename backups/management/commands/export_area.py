@@ -7,7 +7,7 @@ from priorities.models import LocalArea
 class Command(BaseCommand):
     help = (
         "Write everything a local area holds, its history included, to a zip of JSON and CSV "
-        "files with a manifest (README: Backup and restore)."
+        "files with a manifest (docs/operations.md: Backup and restore)."
     )
 
     def add_arguments(self, parser):

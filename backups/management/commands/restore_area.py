@@ -6,7 +6,7 @@ from backups.restore import RestoreRefused, area_restore
 class Command(BaseCommand):
     help = (
         "Load a local area's backup (from export_area) into this instance, which must not "
-        "hold that area (README: Backup and restore)."
+        "hold that area (docs/operations.md: Backup and restore)."
     )
 
     def add_arguments(self, parser):
