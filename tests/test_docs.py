@@ -1,7 +1,9 @@
 """The README and docs/ say what is true: every link leads somewhere, every file, command,
-setting and demo user they name exists, the layer chain is the tested one, and every
+setting and demo user they name exists with the defaults they state, the layer chain is the
+tested one, and every
 decision record carries its status and date and is listed as it says."""
 
+import ast
 import datetime
 import re
 from pathlib import Path
@@ -107,6 +109,54 @@ def test_the_settings_table_names_only_variables_the_settings_read():
     }
     assert len(named) > 30
     assert sorted(named - settings_variables()) == []
+
+
+def constant(node: ast.expr):
+    """The value of a literal default, `str(20 * 1024 * 1024)` included; None for the rest."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "str" and node.args:
+        value = constant(node.args[0])
+        return None if value is None else str(value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        left, right = constant(node.left), constant(node.right)
+        return left * right if isinstance(left, int) and isinstance(right, int) else None
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def base_defaults() -> dict[str, str]:
+    """What sendplan/settings/base.py takes when the variable is not set, as text."""
+    tree = ast.parse((ROOT / "sendplan" / "settings" / "base.py").read_text())
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.args) == 2:
+            name, default = constant(node.args[0]), constant(node.args[1])
+            if isinstance(name, str) and name.isupper() and default is not None:
+                found[name] = str(default).lower() if isinstance(default, bool) else str(default)
+    return found
+
+
+def documented_default(cell: str) -> str | None:
+    """A default the table states plainly: 60, 200,000, 20 MiB or a `value`; else None."""
+    if match := re.fullmatch(r"([\d,]+)( MiB)?", cell):
+        number = int(match.group(1).replace(",", ""))
+        return str(number * 1024 * 1024 if match.group(2) else number)
+    if match := re.fullmatch(r"`([^`]+)`", cell):
+        return match.group(1)
+    return None
+
+
+def test_the_defaults_the_operations_guide_states_are_the_settings_defaults():
+    defaults = base_defaults()
+    stated = {
+        name: documented_default(default)
+        for name, default in re.findall(
+            r"^\| `([A-Z][A-Z0-9_]+)` \| ([^|]+?) \| [^|]+ \|$",
+            (DOCS / "operations.md").read_text(),
+            re.M,
+        )
+    }
+    compared = {name: value for name, value in stated.items() if value and name in defaults}
+    assert len(compared) > 20
+    assert {name: defaults[name] for name in compared} == compared
 
 
 def test_the_readme_demo_users_are_the_ones_the_demo_makes():
