@@ -1,7 +1,7 @@
-"""The README and docs/ say what is true: every link leads somewhere, every file, command,
-setting and demo user they name exists with the defaults they state, the layer chain is the
-tested one, and every
-decision record carries its status and date and is listed as it says."""
+"""The README and docs/ say what is true: every link leads somewhere; every file, command,
+setting and demo user they name exists, with the defaults they state; the layer chain is
+the tested one; and every decision record carries its status and date and is listed as it
+says."""
 
 import ast
 import datetime
