@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from actions.deadlines import parse_deadline
-from actions.owners import OwnerDirectory, known_role_for
+from actions.owner_names import OwnerDirectory, known_role_for
 from priorities.models import LocalArea, Strategy
 from sendplan.roles import PLAN_EDITING, within_areas
 

@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_delete, action_save
-from actions.services.owners import owner_holder_add
+from actions.services.ownership import owner_holder_add
 from governance.models import Board, Meeting
 from planfile.importer import PlanImportError, plan_import
 from priorities.models import LocalArea, Strategy
