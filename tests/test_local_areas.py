@@ -194,7 +194,7 @@ def test_pages_list_only_the_users_areas(world, kent):  # noqa: F811
         "governance:meeting_list",
         "governance:decision_list",
         "publishing:strategies",
-        "reminders:round_list",
+        "rounds:list",
         "governance:engagement_list",
     ]
     client = Client()
