@@ -232,3 +232,9 @@ def test_the_round_pages_old_addresses_lead_to_their_pages(client, round_started
         response = client.get(old)
         assert (response.status_code, response.url) == (301, new)
     assert client.get(reverse("rounds:detail", args=[round_started.pk])).status_code == 200
+
+
+def test_the_menu_marks_update_rounds_not_board_meetings_on_a_round_page(client, round_started):
+    page = client.get(reverse("rounds:detail", args=[round_started.pk])).content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="true"' in line]
+    assert len(current) == 1 and ">Update rounds</a>" in current[0]
