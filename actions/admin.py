@@ -25,7 +25,7 @@ from .services.actions import (
     action_refuse_archived,
     action_save,
 )
-from .services.owners import action_set_owners, owner_merge, owner_save, owner_spelling_errors
+from .services.ownership import action_set_owners, owner_merge, owner_save, owner_spelling_errors
 
 
 class LabelledHistoryContext(HistoricalRecordContextHelper):

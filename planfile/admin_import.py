@@ -1,33 +1,28 @@
 """The admin's import of an action plan: upload, preview, confirm.
 
 The preview is a dry run of the same ``plan_import`` the command uses. The uploaded file
-is kept in the default file storage between preview and confirm (not a machine-local temp
-folder, so any app server can confirm it), and the confirm applies the file only if it
-would do exactly what the preview showed; otherwise it shows the new preview instead.
+waits for the confirm in the upload store (sendplan.uploads), and the confirm applies the
+file only if it would do exactly what the preview showed; otherwise it shows the new
+preview instead.
 """
 
 import datetime
 import hashlib
 import json
-import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from actions.deadlines import parse_deadline
-from actions.owners import OwnerDirectory, known_role_for
+from actions.owner_names import OwnerDirectory, known_role_for
 from priorities.models import LocalArea, Strategy
 from sendplan.roles import PLAN_EDITING, within_areas
+from sendplan.uploads import upload_discard, upload_keep, upload_read
 
 from .forms import PlanImportConfirmForm, PlanImportForm
 from .importer import ImportReport, PlanImportError, plan_import, sheet_limits
@@ -35,8 +30,6 @@ from .layout import read_plan
 from .reader import PlanFileError, PlanReadFault
 
 UPLOAD_FOLDER = "plan-imports"
-# Previews not confirmed within this time are abandoned; their files are removed.
-UPLOAD_KEPT_FOR = timedelta(days=1)
 
 
 def report_fingerprint(report: ImportReport) -> str:
@@ -130,23 +123,6 @@ def actions_as_read(user, area_name: str, file_name: str, data: bytes):
     return read, warnings
 
 
-def _upload_path(upload_id: uuid.UUID, file_name: str) -> str:
-    return f"{UPLOAD_FOLDER}/{upload_id.hex}/{get_valid_filename(file_name)}"
-
-
-def _remove_abandoned_uploads() -> None:
-    if not default_storage.exists(UPLOAD_FOLDER):
-        return
-    folders, _ = default_storage.listdir(UPLOAD_FOLDER)
-    cutoff = timezone.now() - UPLOAD_KEPT_FOR
-    for folder in folders:
-        path = f"{UPLOAD_FOLDER}/{folder}"
-        _, files = default_storage.listdir(path)
-        for name in files:
-            if default_storage.get_modified_time(f"{path}/{name}") < cutoff:
-                default_storage.delete(f"{path}/{name}")
-
-
 def import_plan_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
@@ -184,14 +160,11 @@ def _preview(request, context, form):
     report, errors = _dry_run(request, area, strategy, upload.name, data)
     confirm = None
     if not errors:
-        _remove_abandoned_uploads()
-        upload_id = uuid.uuid4()
-        default_storage.save(_upload_path(upload_id, upload.name), ContentFile(data))
         confirm = PlanImportConfirmForm(
             initial={
                 "area": area,
                 "strategy": strategy,
-                "upload_id": upload_id,
+                "upload_id": upload_keep(UPLOAD_FOLDER, upload.name, data),
                 "file_name": upload.name,
                 "fingerprint": report_fingerprint(report),
             }
@@ -236,14 +209,12 @@ def _confirm(request, context):
     if not form.is_valid():
         messages.error(request, "The preview has expired or was altered. Upload the file again.")
         return redirect("admin:priorities_strategy_import_plan")
-    path = _upload_path(form.cleaned_data["upload_id"], form.cleaned_data["file_name"])
-    if not default_storage.exists(path):
+    upload_id, file_name = form.cleaned_data["upload_id"], form.cleaned_data["file_name"]
+    data = upload_read(UPLOAD_FOLDER, upload_id, file_name)
+    if data is None:
         messages.error(request, "The uploaded file is no longer kept. Upload it again.")
         return redirect("admin:priorities_strategy_import_plan")
-    with default_storage.open(path, "rb") as stored:
-        data = stored.read()
     area, strategy = form.cleaned_data["area"], form.cleaned_data["strategy"]
-    file_name = form.cleaned_data["file_name"]
     with transaction.atomic():
         try:
             report = plan_import(
@@ -274,7 +245,7 @@ def _confirm(request, context):
             )
         # Read again outside the rolled-back transaction, which runs no more queries.
         return _preview_response(request, context, report, errors, confirm, (area, file_name, data))
-    default_storage.delete(path)
+    upload_discard(UPLOAD_FOLDER, upload_id, file_name)
     for line in report.summary_lines():
         messages.success(request, line)
     imported = Strategy.objects.get(area__name=area, title=strategy)

@@ -18,10 +18,10 @@ from django.db import models, transaction
 
 from actions.choices import Rag, Status
 from actions.models import Action, ActionOwner, Owner
-from actions.owners import OwnerDirectory
+from actions.owner_names import OwnerDirectory
 from actions.services.actions import ACTION_CONTENT_FIELDS
 from actions.services.batch import ActionBatch
-from actions.services.owners import owner_find_or_create, ownerships_match
+from actions.services.ownership import owner_find_or_create, ownerships_match
 from priorities.models import Priority, Strategy
 from priorities.services import area_get_or_create, strategy_get_or_create
 from sendplan.audit import save_with_history

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .owners import OwnerSplitter
+from .by_whom import OwnerSplitter
 from .reader import Grid, PlanFileError, SheetLimits, clean, faults_reported, read_grids
 
 # The header row sits near the top, below at most a title and a few notes.

@@ -1,13 +1,19 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "reminders"
 
+
+def _moved(pattern_name: str):
+    # The round pages' old addresses, kept for plan admins' bookmarks.
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True)
+
+
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
-    path("rounds/", views.round_list, name="round_list"),
-    path("meetings/<int:meeting_pk>/round/start/", views.round_start, name="round_start"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:pk>/chase/", views.round_chase, name="round_chase"),
+    path("rounds/", _moved("rounds:list")),
+    path("meetings/<int:meeting_pk>/round/start/", _moved("rounds:start")),
+    path("rounds/<int:pk>/", _moved("rounds:detail")),
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sign-in/", include("accounts.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("governance/", include("governance.urls")),
+    path("rounds/", include("governance.round_urls")),
     path("public/", include("public_pages.urls")),
     path("publishing/", include("public_pages.publishing_urls")),
     path("", include("measures.urls")),

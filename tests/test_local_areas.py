@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 
 from actions.models import Action, Owner, OwnerHolder
 from actions.services.actions import action_delete, action_save
-from actions.services.owners import owner_holder_add
+from actions.services.ownership import owner_holder_add
 from governance.models import Board, Meeting
 from planfile.importer import PlanImportError, plan_import
 from priorities.models import LocalArea, Strategy
@@ -194,7 +194,7 @@ def test_pages_list_only_the_users_areas(world, kent):  # noqa: F811
         "governance:meeting_list",
         "governance:decision_list",
         "publishing:strategies",
-        "reminders:round_list",
+        "rounds:list",
         "governance:engagement_list",
     ]
     client = Client()

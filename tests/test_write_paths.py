@@ -520,11 +520,11 @@ def page_endpoints(world) -> list[Endpoint]:
     unstarted = Meeting.objects.filter(date__gte=rules.today(), update_round=None).first()
     covered = Action.objects.open().filter(priority__strategy_id=unstarted.strategy_id)
     pages = [
-        Endpoint("update rounds", "reminders:round_list", reverse("reminders:round_list")),
+        Endpoint("update rounds", "rounds:list", reverse("rounds:list")),
         Endpoint(
             "start an update round",
-            "reminders:round_start",
-            reverse("reminders:round_start", args=[unstarted.pk]),
+            "rounds:start",
+            reverse("rounds:start", args=[unstarted.pk]),
             {
                 "deadline": round_default_deadline(unstarted).isoformat(),
                 "actions": [str(pk) for pk in covered.values_list("pk", flat=True)],
@@ -533,13 +533,13 @@ def page_endpoints(world) -> list[Endpoint]:
         ),
         Endpoint(
             "an update round",
-            "reminders:round_detail",
-            reverse("reminders:round_detail", args=[started.pk]),
+            "rounds:detail",
+            reverse("rounds:detail", args=[started.pk]),
         ),
         Endpoint(
             "chase an update round",
-            "reminders:round_chase",
-            reverse("reminders:round_chase", args=[started.pk]),
+            "rounds:chase",
+            reverse("rounds:chase", args=[started.pk]),
             {},
             frozenset({"governance.change_meeting"}),
         ),

@@ -9,6 +9,6 @@ operator on the server, recorded as such.
   updates, deletion and follow-ups.
 - milestones: the steps of an action, added and ticked off.
 - owner_update: the officer's update form, progress, due date and milestones at once.
-- owners: owners, their spellings and holders, and which owners an action has.
+- ownership: owners, their spellings and holders, and which owners an action has.
 - batch: many actions and their owners saved at once by the same rules.
 """

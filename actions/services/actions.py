@@ -26,9 +26,9 @@ from sendplan.roles import can_review_at, can_update_action, require_plan_editor
 from ..choices import Status
 from ..deadlines import parse_deadline
 from ..models import Action, ActionOwner, ProgressUpdate
-from ..owners import OwnerDirectory
+from ..owner_names import OwnerDirectory
 from ..selectors.history import changes_since_version, differences
-from .owners import find_or_create_checked
+from .ownership import find_or_create_checked
 
 # Fields whose change a board must be able to explain: a reason is required. The admin
 # asks for it by field; the officer's page, whose reason is the progress note (and where

@@ -10,7 +10,7 @@ from sendplan.roles import require_plan_editor
 
 from ..models import Action, ActionOwner, Owner
 from .actions import action_prepare
-from .owners import ownership_changes
+from .ownership import ownership_changes
 
 
 class ActionBatch:

@@ -57,7 +57,7 @@ def test_plan_admin_runs_a_round_and_the_officer_updates_from_the_request(
 
     page.get_by_role("button", name="Sign out").click()
     sign_in("planadmin", "planadmin-demo-pass")
-    page.goto(f"{live_server.url}/reminders/rounds/{meeting.update_round.pk}/")
+    page.goto(f"{live_server.url}/rounds/{meeting.update_round.pk}/")
     expect(page.locator("#overall")).to_contain_text(f"1 of {total} actions updated")
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     expect(page.get_by_text(f"1 of {total} actions updated since")).to_be_visible()

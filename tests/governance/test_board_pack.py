@@ -9,7 +9,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from actions.models import Action, ProgressUpdate
 from actions.services.actions import action_delete, action_save, action_update_progress
-from actions.services.owners import action_set_owners
+from actions.services.ownership import action_set_owners
 from governance import services
 from governance.selectors import board_pack, compute_board_pack
 from governance.services import FollowUp

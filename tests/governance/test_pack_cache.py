@@ -20,7 +20,7 @@ from django.urls import reverse
 from actions import rules
 from actions.models import Action, ProgressUpdate
 from actions.services.actions import action_save
-from actions.services.owners import action_set_owners
+from actions.services.ownership import action_set_owners
 from governance import services
 from governance.choices import BoardKind
 from governance.models import Board, BoardMembership, Decision, Engagement, Meeting

@@ -3,6 +3,9 @@
 import csv
 import hashlib
 import io
+import os
+import time
+import uuid
 
 import openpyxl
 import pytest
@@ -11,6 +14,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from priorities.models import Priority, Strategy
+from sendplan.uploads import upload_path, upload_read
 
 from .conftest import AREA, SEED, STRATEGY, history_counts, plan_counts
 from .plans import unreadable_workbooks
@@ -248,3 +252,27 @@ def test_sheet_limits_are_the_settings(admin_client, settings):
     settings.SENDPLAN_MAX_IMPORT_ROWS = 3
     response = upload(admin_client, wide_workbook(5, rows=3), "plan.xlsx")
     assert response.context["errors"] == []
+
+
+def test_the_previewed_file_waits_in_the_upload_store_until_the_confirm(
+    admin_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    preview = upload(admin_client, SEED.read_bytes(), SEED.name)
+    form = preview.context["confirm_form"]
+    kept = ("plan-imports", uuid.UUID(form["upload_id"].value()), form["file_name"].value())
+    assert upload_read(*kept) == SEED.read_bytes()
+    confirm(admin_client, preview)
+    assert upload_read(*kept) is None
+
+
+def test_a_day_old_preview_is_removed_by_the_next_upload(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    form = upload(admin_client, SEED.read_bytes(), SEED.name).context["confirm_form"]
+    abandoned = tmp_path / upload_path(
+        "plan-imports", uuid.UUID(form["upload_id"].value()), SEED.name
+    )
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    upload(admin_client, SEED.read_bytes(), SEED.name)
+    assert not abandoned.exists()

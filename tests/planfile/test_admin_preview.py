@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actions.models import Owner
-from actions.owners import names_look_alike
+from actions.owner_names import names_look_alike
 from priorities.models import LocalArea
 
 from .conftest import AREA, SEED, STRATEGY

@@ -22,7 +22,7 @@ from .conftest import add_action, day
 
 
 def start(client, meeting, **data):
-    return client.post(reverse("reminders:round_start", args=[meeting.pk]), data, follow=True)
+    return client.post(reverse("rounds:start", args=[meeting.pk]), data, follow=True)
 
 
 def officer_update(action, officer, note="Moving on."):
@@ -57,7 +57,7 @@ def test_plan_admin_starts_a_round_and_each_owner_gets_one_request(
     client, plan, officer, plan_admin, meeting
 ):
     client.force_login(plan_admin)
-    form = client.get(reverse("reminders:round_start", args=[meeting.pk])).content.decode()
+    form = client.get(reverse("rounds:start", args=[meeting.pk])).content.decode()
     assert f'value="{day(20).isoformat()}"' in form  # ten days before the meeting
     response = start(
         client, meeting, deadline=day(20).isoformat(), actions=[plan["overdue"].pk, plan["fine"].pk]
@@ -143,7 +143,7 @@ def test_chaser_goes_only_to_owners_not_updated_after_the_interval(
 def test_chase_now_button_chases_only_when_the_interval_allows(
     client, round_started, plan_admin, officer
 ):
-    url = reverse("reminders:round_chase", args=[round_started.pk])
+    url = reverse("rounds:chase", args=[round_started.pk])
     mail.outbox.clear()
     response = client.post(url, follow=True)
     assert "Nobody to chase now" in response.content.decode()
@@ -159,7 +159,7 @@ def test_chase_now_button_chases_only_when_the_interval_allows(
 
 def test_round_page_shows_who_has_updated(client, round_started, plan, officer, plan_admin):
     officer_update(plan["overdue"], officer)
-    page = client.get(reverse("reminders:round_detail", args=[round_started.pk])).content.decode()
+    page = client.get(reverse("rounds:detail", args=[round_started.pk])).content.decode()
     assert "1 of 4 actions updated since" in page
     assert "(25%)" in page
     assert "Chase the rest now" in page
@@ -168,24 +168,24 @@ def test_round_page_shows_who_has_updated(client, round_started, plan, officer, 
 
 def test_officer_cannot_run_rounds(client, meeting, officer, plan):
     client.force_login(officer)
-    assert client.get(reverse("reminders:round_list")).status_code == 403
-    assert client.get(reverse("reminders:round_start", args=[meeting.pk])).status_code == 403
+    assert client.get(reverse("rounds:list")).status_code == 403
+    assert client.get(reverse("rounds:start", args=[meeting.pk])).status_code == 403
     other_admin = make_user("admin2", "Plan admin")
     update_round = governance_services.round_start(
         meeting=meeting, user=other_admin, deadline=day(10)
     )
-    assert client.post(reverse("reminders:round_chase", args=[update_round.pk])).status_code == 403
+    assert client.post(reverse("rounds:chase", args=[update_round.pk])).status_code == 403
 
 
 def test_round_list_offers_to_start_a_round_for_a_coming_meeting(client, plan_admin, meeting):
     client.force_login(plan_admin)
-    page = client.get(reverse("reminders:round_list")).content.decode()
-    assert reverse("reminders:round_start", args=[meeting.pk]) in page
+    page = client.get(reverse("rounds:list")).content.decode()
+    assert reverse("rounds:start", args=[meeting.pk]) in page
 
 
 def _round_page_queries(client, update_round) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("reminders:round_detail", args=[update_round.pk]))
+        response = client.get(reverse("rounds:detail", args=[update_round.pk]))
     assert response.status_code == 200
     return len(queries)
 
@@ -218,3 +218,23 @@ def test_no_chasers_once_the_meeting_has_happened(round_started, meeting):
     mail.outbox.clear()
     services.reminders_send()
     assert not [m for m in mail.outbox if m.subject.startswith("Reminder:")]
+
+
+def test_the_round_pages_old_addresses_lead_to_their_pages(client, round_started, meeting):
+    old_to_new = {
+        "/reminders/rounds/": reverse("rounds:list"),
+        f"/reminders/rounds/{round_started.pk}/": reverse("rounds:detail", args=[round_started.pk]),
+        f"/reminders/meetings/{meeting.pk}/round/start/": reverse(
+            "rounds:start", args=[meeting.pk]
+        ),
+    }
+    for old, new in old_to_new.items():
+        response = client.get(old)
+        assert (response.status_code, response.url) == (301, new)
+    assert client.get(reverse("rounds:detail", args=[round_started.pk])).status_code == 200
+
+
+def test_the_menu_marks_update_rounds_not_board_meetings_on_a_round_page(client, round_started):
+    page = client.get(reverse("rounds:detail", args=[round_started.pk])).content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="true"' in line]
+    assert len(current) == 1 and ">Update rounds</a>" in current[0]

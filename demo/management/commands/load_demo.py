@@ -15,7 +15,7 @@ from django.db import transaction
 from actions.choices import Rag, Status
 from actions.models import Action, Owner
 from actions.services import actions as action_services
-from actions.services import owners as owner_services
+from actions.services import ownership as owner_services
 from governance.choices import BoardKind
 from governance.demo import STRATEGY, load_governance_demo
 from governance.models import Board

@@ -9,7 +9,7 @@ from sendplan.audit import delete_with_history, save_with_history
 from sendplan.roles import in_areas, require_plan_editor
 
 from ..models import Action, ActionOwner, Owner, OwnerHolder, normalise_name
-from ..owners import OwnerDirectory, known_role_for
+from ..owner_names import OwnerDirectory, known_role_for
 from ..signals import owner_merging
 
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, ActionOwner, Owner, OwnerHolder
-from actions.owners import OwnerDirectory
-from actions.services.owners import (
+from actions.owner_names import OwnerDirectory
+from actions.services.ownership import (
     owner_find_or_create,
     owner_merge,
     owner_save,
