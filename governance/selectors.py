@@ -242,8 +242,8 @@ def board_pack(meeting: Meeting, *, as_at: datetime.datetime | None = None) -> B
         totals=totals,
         exceptions=plan_exceptions(actions, day=day),
         changes=_notes_as_at(changes_between(meeting, previous, cutoff), actions),
-        # Reviews recorded by then (none, for papers published before the meeting).
-        reviews=[review for review in meeting_reviews(meeting) if review.recorded_at < cutoff],
+        # As recorded when the pack is read: none yet when papers go out before the meeting.
+        reviews=meeting_reviews(meeting),
         decisions=list(meeting.decisions.all()),
         due_until=due_until,
         due=[
