@@ -262,6 +262,12 @@ class PapersQuerySet(models.QuerySet):
         """Without the stored bodies, data and workbook: for lists of versions."""
         return self.defer("data", "body", "body_deflated", "workbook")
 
+    def update(self, **kwargs):
+        raise ValueError("Published papers are never changed: publish a new version.")
+
+    def delete(self):
+        raise ValueError("Published papers are never deleted: they are what the board read.")
+
 
 class Papers(models.Model):
     """One published version of a meeting's papers: what the board read, kept as published.

@@ -58,6 +58,7 @@ class PapersState:
     version: int | None = None
     first_published_at: datetime.datetime | None = None
     published_at: datetime.datetime | None = None
+    published_by: str = ""
 
     @classmethod
     def of(cls, meeting: Meeting, versions=()) -> "PapersState":
@@ -69,12 +70,17 @@ class PapersState:
                 versions[0].version,
                 by_people[-1].published_at if by_people else None,
                 versions[0].published_at,
+                versions[0].published_by_words,
             )
         return cls(
             papers_due(meeting.date),
             getattr(meeting, "papers_version", None),
             getattr(meeting, "papers_first_published_at", None),
             getattr(meeting, "papers_published_at", None),
+            Papers(
+                published_by_name=getattr(meeting, "papers_published_by", None) or "",
+                route=getattr(meeting, "papers_route", None) or PapersRoute.PAGE,
+            ).published_by_words,
         )
 
     @property

@@ -24,7 +24,7 @@ from priorities.models import Priority
 from sendplan.roles import within_areas
 
 from .choices import PapersRoute
-from .models import Decision, Engagement, Meeting, Review, UpdateRound
+from .models import Decision, Engagement, Meeting, Papers, Review, UpdateRound
 
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
@@ -337,6 +337,16 @@ def meetings_by_board(user, board_id=None):
             papers_version=Max("papers__version"),
             papers_published_at=Max("papers__published_at"),
             papers_first_published_at=Min("papers__published_at", filter=by_people),
+            papers_published_by=Subquery(
+                Papers.objects.filter(meeting=OuterRef("pk"))
+                .order_by("-version")
+                .values("published_by_name")[:1]
+            ),
+            papers_route=Subquery(
+                Papers.objects.filter(meeting=OuterRef("pk"))
+                .order_by("-version")
+                .values("route")[:1]
+            ),
         ),
     )
     if board_id:

@@ -304,7 +304,7 @@ def test_the_meetings_list_says_when_papers_are_due_late_or_published(
     text = shown(client, None, reverse("governance:meeting_list"))
     assert f"Due</strong> by {papers_due(coming.date):%-d %b %Y}" in text
     assert f"Late</strong> were due by {papers_due(late.date):%-d %b %Y}" in text
-    assert f"Published</strong> {rules.today():%-d %b %Y}" in text
+    assert f"Published</strong> {rules.today():%-d %b %Y} by Pat" in text
 
 
 def test_a_plan_admin_publishes_from_the_meeting_page(client, meeting, plan_admin):
@@ -384,6 +384,10 @@ def test_published_papers_are_never_changed_or_deleted(meeting, plan_admin):
         papers.save()
     with pytest.raises(ValueError, match="never deleted"):
         papers.delete()
+    with pytest.raises(ValueError, match="never changed"):
+        Papers.objects.filter(pk=papers.pk).update(body="Rewritten.")
+    with pytest.raises(ValueError, match="never deleted"):
+        Papers.objects.all().delete()
     assert Papers.objects.get().body != "Rewritten."
     with pytest.raises(ValidationError, match="stays on record"):
         services.meeting_delete(meeting=meeting, user=plan_admin)
