@@ -206,7 +206,7 @@ class PapersAdmin(admin.ModelAdmin):
 
     @admin.display(description="published by")
     def published_by_words(self, obj):
-        return obj.published_by_words
+        return obj.published_by_name or "-"
 
     def has_add_permission(self, request):
         return False

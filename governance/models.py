@@ -329,8 +329,9 @@ class Papers(models.Model):
 
     @property
     def published_by_words(self) -> str:
+        """ "by" whom, or how when nobody signed in published them (a command, the migration)."""
         if self.published_by_name:
-            return self.published_by_name
+            return f"by {self.published_by_name}"
         return PapersRoute(self.route).label
 
 
