@@ -29,6 +29,7 @@ from governance.papers import papers_due
 from governance.services import FollowUp, papers_publish
 from measures.models import Measure, Series
 from measures.services import value_record
+from priorities.choices import StrategyStage
 from priorities.models import Priority, Strategy
 from sendplan import roles
 from sendplan.audit import save_with_history
@@ -504,3 +505,21 @@ def test_past_meetings_get_papers_once_from_the_migration(client, board_member, 
     assert "Late</strong>" not in after and "after the date they were due" not in after
     publish_past_meetings_once(sender=None, plan=applied, using="default")
     assert Papers.objects.count() == 1
+
+
+def test_retitling_a_priority_of_an_archived_plan_leaves_a_past_meetings_papers(ctx, make_meeting):
+    """The reported defect: a plan admin retitled, in the admin, a priority of an archived
+    plan, and a past meeting's pack changed with it."""
+    past = make_meeting(BETWEEN + datetime.timedelta(days=1), "May board")
+    papers_publish(meeting=past, user=None, route=PapersRoute.MIGRATION)
+    strategy = ctx["strategy"]
+    strategy.stage = StrategyStage.ARCHIVED
+    save_with_history(strategy, user=ctx["plan_admin"])
+    before = published_record(past)
+    assert "Early identification" in before[0]
+
+    admin_edits(Priority)(ctx)
+
+    assert Priority.objects.get().title == "Early identification (changed)"
+    assert published_record(past) == before
+    assert before[0] in shown(ctx["admin"], past)
