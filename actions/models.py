@@ -154,13 +154,6 @@ class Action(models.Model):
             ),
             # A plan's rows since a date: what changed (actions.selectors.history).
             models.Index(fields=["priority", "history_date"], name="action_history_plan_date"),
-            # The newest deletion of any action: part of a cached board pack's key
-            # (governance.pack_cache), as a deletion takes the action's notes and links.
-            models.Index(
-                fields=["history_id"],
-                condition=models.Q(history_type="-"),
-                name="action_history_deleted",
-            ),
         ],
     )
 

@@ -82,7 +82,9 @@ def build_area(index: int, *, now: datetime.datetime, users: dict) -> dict:
     """One area's plan with two years of history, written in bulk (no services: volume)."""
     from actions.choices import Rag, Status
     from actions.models import Action, ActionOwner, Owner, OwnerHolder, ProgressUpdate
+    from governance.choices import PapersRoute
     from governance.models import Board, BoardMembership, Meeting
+    from governance.services import papers_publish
     from priorities.models import AreaMembership, LocalArea, Priority, Strategy
 
     rng = random.Random(index)
@@ -206,6 +208,8 @@ def build_area(index: int, *, now: datetime.datetime, users: dict) -> dict:
     if index == 0:
         OwnerHolder.objects.bulk_create(OwnerHolder(owner=o, user=users["officer"]) for o in owners)
         BoardMembership.objects.create(board=board, user=users["board"], role="Member")
+        # The last meeting's papers, published as the migration publishes a past meeting's.
+        papers_publish(meeting=meetings[-1], user=None, route=PapersRoute.COMMAND)
     return {"strategy": strategy, "action": actions[0], "meeting": meetings[-1]}
 
 
@@ -220,7 +224,10 @@ def pages(plan: dict) -> dict[str, tuple[str, str]]:
         "action list": (reverse("actions:list", args=[strategy]), "board"),
         "action page": (reverse("actions:detail", args=[plan["action"].pk]), "board"),
         "my actions": (reverse("home"), "officer"),
-        "board pack": (reverse("governance:meeting_pack", args=[plan["meeting"].pk]), "board"),
+        "published papers": (
+            reverse("governance:meeting_pack", args=[plan["meeting"].pk]),
+            "board",
+        ),
     }
 
 

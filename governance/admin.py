@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from sendplan.audit import delete_with_history, save_with_history
 
 from . import services
-from .choices import EngagementGroup
+from .choices import EngagementGroup, PapersRoute
 from .models import (
     ENGAGEMENT_PUBLIC_FIELDS,
     Board,
@@ -14,6 +15,7 @@ from .models import (
     Decision,
     Engagement,
     Meeting,
+    Papers,
     Review,
 )
 from .selectors import DECISION_TEXT_FIELDS
@@ -78,6 +80,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "agenda", "minutes"]
     date_hierarchy = "date"
     inlines = [ReviewInline]
+    actions = ["publish_papers"]
 
     def save_model(self, request, obj, form, change):
         services.meeting_save(meeting=obj, user=request.user)
@@ -90,7 +93,27 @@ class MeetingAdmin(SimpleHistoryAdmin):
             services.meeting_delete(meeting=meeting, user=request.user)
 
     def save_formset(self, request, form, formset, change):
+        # A review added here refers to the papers current now, as on the meeting's page.
+        papers = services.papers_latest(form.instance.pk)
+        for review_form in formset.forms:
+            if review_form.instance.pk is None:
+                review_form.instance.papers = papers
         _save_formset_with_history(request, formset, recorded_by=request.user)
+
+    @admin.action(description="Publish the papers of the chosen meetings", permissions=["change"])
+    def publish_papers(self, request, queryset):
+        for meeting in queryset.select_related("board__area", "strategy"):
+            try:
+                papers = services.papers_publish(
+                    meeting=meeting, user=request.user, route=PapersRoute.ADMIN
+                )
+            except (ValidationError, PermissionDenied) as error:
+                message = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(request, f"{meeting}: {' '.join(message)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{meeting}: papers published, version {papers.version}."
+                )
 
 
 @admin.register(Review)
@@ -109,6 +132,8 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if obj.recorded_by_id is None:
             obj.recorded_by = request.user
+        if obj.pk is None:
+            obj.papers = services.papers_latest(obj.meeting_id)
         save_with_history(obj, user=request.user)
 
     def delete_model(self, request, obj):
@@ -149,6 +174,48 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         delete_with_history(obj, user=request.user)
+
+
+@admin.register(Papers)
+class PapersAdmin(admin.ModelAdmin):
+    """Published papers are read here, never changed or deleted: they are published from a
+    meeting (its page, or the meetings' action "Publish the papers")."""
+
+    list_display = ["meeting", "version", "published_at", "published_by_words", "route"]
+    list_filter = ["meeting__board__area", "meeting__board", "route"]
+    list_select_related = ["meeting__board__area"]
+    date_hierarchy = "published_at"
+    fields = [
+        "meeting",
+        "version",
+        "as_at",
+        "published_at",
+        "published_by",
+        "published_by_name",
+        "route",
+        "papers_page",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).listed()
+
+    @admin.display(description="the papers as published")
+    def papers_page(self, obj):
+        return format_html('<a href="{}">Read version {}</a>', obj.get_absolute_url(), obj.version)
+
+    @admin.display(description="published by")
+    def published_by_words(self, obj):
+        return obj.published_by_name or "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- Engagement with families (issue 14) ---

@@ -8,8 +8,6 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # checks registers its system check; pack_cache also renews the packs' token
-        # when a user's name changes.
-        from . import checks, pack_cache  # noqa: F401
+        from .backfill import publish_past_meetings_once
 
-        post_migrate.connect(pack_cache.clear_after_migrate, sender=self)
+        post_migrate.connect(publish_past_meetings_once, sender=self)

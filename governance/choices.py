@@ -44,3 +44,13 @@ class InvolvementLevel(models.TextChoices):
     CONSULT = "consult", "Consult"
     INVOLVE = "involve", "Involve"
     CO_PRODUCE = "co_produce", "Co-produce"
+
+
+class PapersRoute(models.TextChoices):
+    """How a version of a meeting's papers came to be published."""
+
+    PAGE = "page", "on the meeting's page"
+    ADMIN = "admin", "in the admin"
+    COMMAND = "command", "by manage.py publish_papers"
+    MIGRATION = "migration", "by the migration that replaced the packs cache"
+    DEMO = "demo", "with the demo data"

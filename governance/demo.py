@@ -1,7 +1,8 @@
 """Demo governance: a Partnership Board that met twice about a plan that moved, and two decisions.
 
-The board packs show the plan as it stood on a meeting day, so the demo needs history
-from before its meetings. Everything is written through the services, inside
+The board papers show the plan as it stood when they were published, so the demo needs
+history from before its meetings; each past meeting's papers were published on the day
+they were due, and the next meeting's are due. Everything is written through the services, inside
 ``_as_if_at(day)``, which dates the history rows (and the dated records' own timestamps)
 written in its block. Dates count from the day the demo is first loaded: the last meeting
 was four weeks before it, and the next one is eight weeks after.
@@ -25,8 +26,9 @@ from sendplan.audit import history_stamped
 from sendplan.roles import plan_admins_for_area
 
 from . import services
-from .choices import BoardKind, DecisionStatus
+from .choices import BoardKind, DecisionStatus, PapersRoute
 from .models import Board, Decision, Meeting, Review
+from .papers import papers_due
 
 STRATEGY = "Joint SEND Strategy 2022-25"
 REASON = "Demo data"
@@ -286,6 +288,19 @@ def _dated_story(board, strategy, plan_admin, board_member, officer, import_plan
                 rag=rag,
                 percent_complete=percent,
                 note=note,
+            )
+    # Each past meeting's papers went out on the day they were due, as the plan stood then.
+    for meeting in meetings:
+        if meeting.date < today:
+            due = timezone.make_aware(
+                datetime.datetime.combine(papers_due(meeting.date), datetime.time(10))
+            )
+            services.papers_publish(
+                meeting=meeting,
+                user=plan_admin,
+                route=PapersRoute.DEMO,
+                as_at=due,
+                published_at=due,
             )
     with _as_if_at(at(LAST_MEETING, hour=16)):
         _reviews(meetings[1], actions, board_member, due=at(NEXT_MEETING - 7).date())

@@ -87,7 +87,8 @@ def _rag(value: str) -> str:
     return Rag(value).label
 
 
-def board_pack_workbook(pack: BoardPack) -> bytes:
+def board_pack_workbook(pack: BoardPack, *, preview: bool = False) -> bytes:
+    """The pack's workbook; a ``preview`` says its papers have not been published."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     meeting = pack.meeting
@@ -101,9 +102,8 @@ def board_pack_workbook(pack: BoardPack) -> bytes:
         ],
         heading=[
             f"{meeting.board.name}: {meeting.title}, {meeting.date:%d/%m/%Y}",
-            f"Preview of today's live figures, {pack.day:%d/%m/%Y}: the meeting is still to come"
-            if pack.is_preview
-            else f"The plan as it stood at the end of {meeting.date:%d/%m/%Y}",
+            ("Preview: these papers have not been published. " if preview else "")
+            + f"The plan as it stood at {pack.as_at_words}",
         ],
     )
     _sheet(

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .choices import (
     EngagementGroup,
     EngagementMethod,
     InvolvementLevel,
+    PapersRoute,
 )
 
 
@@ -131,6 +133,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_recorded"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The version of the meeting's papers the board had when it reviewed (none published).
+    papers = models.ForeignKey(
+        "Papers",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     history = HistoricalRecords(m2m_fields=[follow_ups])
 
     area_path = "meeting__board__area"
@@ -204,6 +215,15 @@ class Decision(models.Model):
         Meeting, on_delete=models.SET_NULL, related_name="decisions", null=True, blank=True
     )
     actions = models.ManyToManyField(Action, related_name="decisions", blank=True)
+    # The version of its meeting's papers current when the decision was recorded.
+    papers = models.ForeignKey(
+        "Papers",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     history = HistoricalRecords(m2m_fields=[actions])
 
     area_path = "area"
@@ -235,6 +255,84 @@ class Decision(models.Model):
             errors["key_decision_reason"] = "Only a key decision has a reason for being key."
         if errors:
             raise ValidationError(errors)
+
+
+class PapersQuerySet(models.QuerySet):
+    def listed(self):
+        """Without the stored bodies, data and workbook: for lists of versions."""
+        return self.defer("data", "body", "body_deflated", "workbook")
+
+    def update(self, **kwargs):
+        raise ValueError("Published papers are never changed: publish a new version.")
+
+    def delete(self):
+        raise ValueError("Published papers are never deleted: they are what the board read.")
+
+
+class Papers(models.Model):
+    """One published version of a meeting's papers: what the board read, kept as published.
+
+    A version is never changed or deleted (save refuses an existing row, delete refuses
+    always); publishing again before the meeting adds the next version. The body is the
+    pack's HTML as rendered at publication, also kept deflated so that a browser taking
+    gzip is sent it as stored (sendplan/spliced_gzip.py); the workbook is the download.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="papers")
+    version = models.PositiveIntegerField()
+    as_at = models.DateTimeField(help_text="The moment the papers show the plan as at.")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="papers_published",
+        null=True,
+        blank=True,
+    )
+    # The name as it was when publishing (a later change of name leaves the record alone).
+    published_by_name = models.CharField(max_length=300, blank=True)
+    route = models.CharField("published", max_length=20, choices=PapersRoute.choices)
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    body = models.TextField()
+    body_deflated = models.BinaryField()
+    # The deflated body's CRC-32, length and CRC shift (spliced_gzip.Deflated).
+    body_deflated_figures = models.JSONField()
+    workbook = models.BinaryField()
+
+    objects = PapersQuerySet.as_manager()
+
+    area_path = "meeting__board__area"
+
+    class Meta:
+        verbose_name = "published papers"
+        verbose_name_plural = "published papers"
+        ordering = ["meeting", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            # Also serves "the latest version of a meeting's papers".
+            models.UniqueConstraint(fields=["meeting", "version"], name="papers_unique_version")
+        ]
+
+    def __str__(self):
+        return f"Papers for {self.meeting}, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Published papers are never changed: publish a new version.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("governance:papers_version", args=[self.meeting_id, self.version])
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Published papers are never deleted: they are what the board read.")
+
+    @property
+    def published_by_words(self) -> str:
+        """ "by" whom, or how when nobody signed in published them (a command, the migration)."""
+        if self.published_by_name:
+            return f"by {self.published_by_name}"
+        return PapersRoute(self.route).label
 
 
 # Update rounds (issue 12) ---------------------------------------------------------------

@@ -7,12 +7,11 @@ docs/decisions/0001). Each read is a fixed number of queries, whatever the plan'
 
 import dataclasses
 import datetime
-import pickle
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -24,8 +23,8 @@ from measures.selectors import MeasureFigures, measures_as_at
 from priorities.models import Priority
 from sendplan.roles import within_areas
 
-from . import pack_cache
-from .models import Decision, Engagement, Meeting, Review, UpdateRound
+from .choices import PapersRoute
+from .models import Decision, Engagement, Meeting, Papers, Review, UpdateRound
 
 
 def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
@@ -34,8 +33,12 @@ def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
     return rules.end_of_day(meeting.date)
 
 
-def is_preview(meeting: Meeting) -> bool:
-    """A meeting still to come: its pack can only show today's live figures."""
+def meeting_day_ended(meeting: Meeting) -> bool:
+    return meeting_cutoff(meeting) <= timezone.now()
+
+
+def is_to_come(meeting: Meeting) -> bool:
+    """A meeting whose day has not come: nothing to review yet."""
     return meeting.date > rules.today()
 
 
@@ -80,15 +83,15 @@ def actions_as_at(*, strategy_id: int, cutoff: datetime.datetime) -> list:
     ]
 
 
-def changes_between(meeting: Meeting, previous: Meeting | None) -> list[Event]:
+def changes_between(
+    meeting: Meeting, previous: Meeting | None, cutoff: datetime.datetime
+) -> list[Event]:
     """Changes of status, RAG, percent and due date, and progress notes, from the end of the
-    previous meeting's day to the end of this one's, newest first, each with who and why
+    previous meeting's day to the cutoff, newest first, each with who and why
     (actions/selectors/history.py reads them)."""
     if previous is None:
         return []
-    return plan_events(
-        meeting.strategy, since=meeting_cutoff(previous), until=meeting_cutoff(meeting)
-    )
+    return plan_events(meeting.strategy, since=meeting_cutoff(previous), until=cutoff)
 
 
 def _notes_as_at(events: list[Event], actions: list) -> list[Event]:
@@ -138,10 +141,10 @@ class ExceptionRow:
 @dataclass
 class BoardPack:
     meeting: Meeting
-    # A pack for a meeting still to come is a preview of today's figures, not a record.
-    is_preview: bool
-    # The day the pack's figures are judged on: the meeting day, or today for a preview.
+    # The day the pack's figures are judged on: the meeting day, or the day of the moment
+    # the pack shows the plan at when that is earlier (papers published before the meeting).
     day: datetime.date
+    # The pack shows history written before this moment.
     cutoff: datetime.datetime
     previous: Meeting | None
     next_meeting: Meeting | None
@@ -159,6 +162,18 @@ class BoardPack:
     measures: list[MeasureFigures]
     # How current the figures are (update rounds, issue 12).
     currency: "PlanCurrency | None" = None
+
+    @property
+    def as_at_words(self) -> str:
+        """The moment the pack shows, as its pages say it."""
+        if self.cutoff == meeting_cutoff(self.meeting):
+            return f"the end of {_day_words(self.meeting.date)}"
+        local = timezone.localtime(self.cutoff)
+        return f"{local:%H:%M} on {_day_words(local.date())}"
+
+
+def _day_words(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def plan_summary(actions: list) -> tuple[list[PriorityCounts], PriorityCounts]:
@@ -197,47 +212,15 @@ def plan_exceptions(actions: list, *, day: datetime.date) -> list[ExceptionRow]:
     ]
 
 
-def board_pack(meeting: Meeting) -> BoardPack:
-    """Everything the board reads for one meeting, as the plan stood at the end of its day;
-    before that day, as the plan stands now.
-
-    Once the meeting's day has ended the pack is kept in the ``packs`` cache, under a key
-    that changes with everything it still reads live (governance/pack_cache.py); the
-    meeting itself is always the one given, as its caller fetched it.
-    """
-    if meeting_cutoff(meeting) > timezone.now():
-        return compute_board_pack(meeting)
-    return StoredBoardPack(meeting)
-
-
-class StoredBoardPack:
-    """A past meeting's pack, read from the packs cache (or worked out and kept there) only
-    when something asks for its contents: a page whose rendered body is cached for the
-    same inputs needs none of them."""
-
-    def __init__(self, meeting: Meeting):
-        self.meeting = meeting
-        self.cache_slot = pack_cache.Slot(meeting)
-        self._pack = None
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):  # copy and pickle probe for these before __init__ runs
-            raise AttributeError(name)
-        if self._pack is None:
-            stored = self.cache_slot.fetch("data")
-            if stored is None:
-                pack = compute_board_pack(self.meeting)
-                stored = pickle.dumps(dataclasses.replace(pack, meeting=None))
-                self.cache_slot.store("data", stored)
-            self._pack = dataclasses.replace(pickle.loads(stored), meeting=self.meeting)
-        return getattr(self._pack, name)
-
-
-def compute_board_pack(meeting: Meeting) -> BoardPack:
-    """The board pack read afresh from the database: a fixed number of queries."""
-    preview = is_preview(meeting)
-    cutoff = timezone.now() if preview else meeting_cutoff(meeting)
-    day = rules.today() if preview else meeting.date
+def board_pack(meeting: Meeting, *, as_at: datetime.datetime | None = None) -> BoardPack:
+    """Everything the board reads for one meeting, read from the database as the plan stood
+    at ``as_at``: by default the end of the meeting day, or now while that is to come.
+    A fixed number of queries."""
+    end_of_meeting_day = meeting_cutoff(meeting)
+    cutoff = as_at or min(end_of_meeting_day, timezone.now())
+    if cutoff > end_of_meeting_day:
+        raise ValueError("A pack shows the plan at the end of its meeting day at the latest.")
+    day = meeting.date if cutoff == end_of_meeting_day else timezone.localdate(cutoff)
     same_board = Meeting.objects.filter(board_id=meeting.board_id).exclude(pk=meeting.pk)
     previous = same_board.filter(date__lt=meeting.date).order_by("-date").first()
     next_meeting = same_board.filter(date__gt=meeting.date).order_by("date").first()
@@ -250,7 +233,6 @@ def compute_board_pack(meeting: Meeting) -> BoardPack:
     )
     return BoardPack(
         meeting=meeting,
-        is_preview=preview,
         day=day,
         cutoff=cutoff,
         previous=previous,
@@ -259,12 +241,9 @@ def compute_board_pack(meeting: Meeting) -> BoardPack:
         summary=summary,
         totals=totals,
         exceptions=plan_exceptions(actions, day=day),
-        changes=_notes_as_at(changes_between(meeting, previous), actions),
-        reviews=list(
-            meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
-                "follow_ups__owners"
-            )
-        ),
+        changes=_notes_as_at(changes_between(meeting, previous, cutoff), actions),
+        # As recorded when the pack is read: none yet when papers go out before the meeting.
+        reviews=meeting_reviews(meeting),
         decisions=list(meeting.decisions.all()),
         due_until=due_until,
         due=[
@@ -282,6 +261,33 @@ def compute_board_pack(meeting: Meeting) -> BoardPack:
         ),
         currency=plan_currency(meeting, actions=actions, previous=previous, cutoff=cutoff),
     )
+
+
+def meeting_reviews(meeting: Meeting) -> list[Review]:
+    """The board's reviews at the meeting, with their follow-up actions: three queries."""
+    return list(
+        meeting.reviews.select_related("priority", "action", "recorded_by").prefetch_related(
+            "follow_ups__owners"
+        )
+    )
+
+
+# What the section "since the papers were published" reports.
+SINCE_PAPERS_FIELDS = {"status", "rag", "due_date"}
+
+
+def changes_since_papers(meeting: Meeting, as_at: datetime.datetime) -> list[Event]:
+    """Changes of status, RAG and due date made after the papers' moment up to the end of
+    the meeting day (or now, on the day), newest first: two queries over the plan's
+    history of those few days (actions/selectors/history.py)."""
+    until = min(meeting_cutoff(meeting), timezone.now())
+    if as_at >= until:
+        return []
+    return [
+        dataclasses.replace(event, changes=changes)
+        for event in plan_events(meeting.strategy, since=as_at, until=until)
+        if (changes := tuple(c for c in event.changes if c.field in SINCE_PAPERS_FIELDS))
+    ]
 
 
 # What a decision is found by: the admin's search, and the decision log's with its lead officer.
@@ -322,8 +328,27 @@ def decision_search(
 
 
 def meetings_by_board(user, board_id=None):
-    """The meetings of the user's areas, newest first, with their board and plan."""
-    meetings = within_areas(user, Meeting.objects.select_related("board__area", "strategy"))
+    """The meetings of the user's areas, newest first, with their board and plan, and where
+    their papers stand (governance.papers.PapersState): one query."""
+    by_people = Q(papers__route__in=[r for r in PapersRoute.values if r != PapersRoute.MIGRATION])
+    meetings = within_areas(
+        user,
+        Meeting.objects.select_related("board__area", "strategy").annotate(
+            papers_version=Max("papers__version"),
+            papers_published_at=Max("papers__published_at"),
+            papers_first_published_at=Min("papers__published_at", filter=by_people),
+            papers_published_by=Subquery(
+                Papers.objects.filter(meeting=OuterRef("pk"))
+                .order_by("-version")
+                .values("published_by_name")[:1]
+            ),
+            papers_route=Subquery(
+                Papers.objects.filter(meeting=OuterRef("pk"))
+                .order_by("-version")
+                .values("route")[:1]
+            ),
+        ),
+    )
     if board_id:
         meetings = meetings.filter(board_id=board_id)
     return meetings.order_by("-date", "board__name")

@@ -27,6 +27,7 @@ from sendplan.roles import (
     require_in_areas,
 )
 
+from .choices import PapersRoute
 from .models import (
     ENGAGEMENT_PUBLIC_FIELDS,
     Board,
@@ -34,10 +35,13 @@ from .models import (
     Decision,
     Engagement,
     Meeting,
+    Papers,
     Review,
     RoundAction,
     UpdateRound,
 )
+from .papers import papers_contents
+from .selectors import board_pack, meeting_cutoff
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,13 @@ def meeting_save(*, meeting: Meeting, user, reason: str = "") -> Meeting:
 
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, user, reason: str = "") -> None:
-    """Delete a meeting entered in error; its reviews go with it, their history stays."""
+    """Delete a meeting entered in error; its reviews go with it, their history stays.
+    A meeting whose papers were published is on record and stays."""
     require_governance_manager(user, meeting)
+    if Papers.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            f"The papers of {meeting} were published: the meeting stays on record with them."
+        )
     delete_with_history(*meeting.reviews.all(), meeting, user=user, reason=reason)
 
 
@@ -97,6 +106,12 @@ def decision_save(
     require_governance_manager(
         user, decision, decision.strategy, decision.meeting, *(actions or ())
     )
+    recorded_meeting = (
+        Decision.objects.filter(pk=decision.pk).values_list("meeting_id", flat=True).first()
+    )
+    if decision.pk is None or recorded_meeting != decision.meeting_id:
+        # The papers the decision refers to: its meeting's, as they stand when it is recorded.
+        decision.papers = papers_latest(decision.meeting_id)
     save_with_history(decision, user=user, reason=reason)
     if actions is not None:
         decision.actions.set(actions)
@@ -126,6 +141,7 @@ def review_record(
         comment=comment.strip(),
         recommendation=recommendation.strip(),
         recorded_by=user,
+        papers=papers_latest(meeting.pk),
     )
     if errors := review_errors(review, follow_ups=follow_ups):
         raise ValidationError(errors)
@@ -164,6 +180,62 @@ def review_errors(review: Review, *, follow_ups: Sequence[FollowUp]) -> dict[str
         if not (follow_up.text.strip() and follow_up.owner_name.strip() and follow_up.due_date):
             errors["follow_ups"] = "Give each follow-up action its text, owner and due date."
     return errors
+
+
+# Published papers (issue 21) ------------------------------------------------------------
+
+
+def papers_latest(meeting_id: int | None) -> Papers | None:
+    """The latest version of a meeting's papers, without its contents: what a review or a
+    decision recorded now refers to."""
+    if meeting_id is None:
+        return None
+    return Papers.objects.listed().filter(meeting_id=meeting_id).first()
+
+
+@transaction.atomic
+def papers_publish(
+    *,
+    meeting: Meeting,
+    user,
+    route: str = PapersRoute.PAGE,
+    as_at: datetime.datetime | None = None,
+    published_at: datetime.datetime | None = None,
+) -> Papers:
+    """Publish the meeting's papers: the pack as the plan stands now, kept as the next
+    version. Until the meeting day ends they may be published again; after it, only a
+    meeting that has none gets them, showing the plan as it stood at the end of its day.
+
+    ``as_at`` and ``published_at`` are for the migration and the demo, which publish as
+    at a past moment from the history.
+    """
+    require_governance_manager(user, meeting)
+    # One version at a time per meeting (PostgreSQL; SQLite writes one at a time anyway).
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    latest = Papers.objects.filter(meeting=meeting).values_list("version", flat=True).first()
+    now = timezone.now()
+    end_of_day = meeting_cutoff(meeting)
+    if end_of_day <= now:
+        if latest is not None:
+            raise ValidationError(
+                f"The meeting of {meeting.date.day} {meeting.date:%B %Y} has happened: its "
+                "papers are the record of what the board read and are not published again."
+            )
+        as_at = as_at or end_of_day
+    as_at = as_at or now
+    pack = board_pack(meeting, as_at=as_at)
+    papers = Papers(
+        meeting=meeting,
+        version=(latest or 0) + 1,
+        published_at=published_at or now,
+        published_by=user,
+        published_by_name="" if user is None else user.get_full_name() or user.get_username(),
+        route=route,
+        **papers_contents(pack),
+    )
+    papers.full_clean()
+    papers.save()
+    return papers
 
 
 # Update rounds (issue 12) ---------------------------------------------------------------

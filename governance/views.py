@@ -1,19 +1,23 @@
 """Board meetings, their packs, recording the board's reviews, and the decision log."""
 
-from django.conf import settings
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.choices import Rag, Status
 from priorities.choices import StrategyStage
 from priorities.models import LocalArea, Strategy
+from sendplan import spliced_gzip
 from sendplan.roles import (
+    can_manage_governance,
     can_publish_public_text,
     can_record_engagement,
     can_review_at,
@@ -21,11 +25,13 @@ from sendplan.roles import (
     get_in_areas_or_404,
     within_areas,
 )
+from sendplan.spliced_gzip import accepts_gzip
 
+from . import papers as papers_module
 from . import selectors, services
 from .export import board_pack_workbook
 from .forms import DecisionFilterForm, EngagementForm, FollowUpFormSet, ReviewForm
-from .models import Board, Decision, Engagement, Meeting
+from .models import Board, Decision, Engagement, Meeting, Papers
 
 DECISIONS_PER_PAGE = 25
 
@@ -54,11 +60,59 @@ def meeting_list(request):
         request,
         "governance/meeting_list.html",
         {
-            "meetings": selectors.meetings_by_board(request.user, board_id),
+            "meetings": [
+                (meeting, papers_module.PapersState.of(meeting))
+                for meeting in selectors.meetings_by_board(request.user, board_id)
+            ],
             "boards": boards,
             "board_id": board_id,
         },
     )
+
+
+def _pack_page(request, meeting: Meeting, papers: Papers | None, versions: list[Papers]):
+    """A meeting's page: its published papers (or, before publication, a labelled preview
+    of the pack as the plan stands), then what the board recorded at the meeting.
+
+    Published papers are sent as stored: only the parts around them are read live, and
+    the body goes to a browser that takes gzip as it was compressed when published."""
+    to_come = selectors.is_to_come(meeting)
+    spliced = None
+    if papers is None:
+        body = mark_safe(papers_module.render_body(selectors.board_pack(meeting)))
+    elif accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        body = mark_safe(f"<!-- the papers {uuid.uuid4().hex} -->")
+        spliced = (body.encode(), papers_module.deflated_body(papers))
+    else:
+        body = mark_safe(papers.body)
+    response = render(
+        request,
+        "governance/meeting_pack.html",
+        {
+            "meeting": meeting,
+            "papers": papers,
+            "versions": versions,
+            "state": papers_module.PapersState.of(meeting, versions),
+            "body": body,
+            "meeting_to_come": to_come,
+            "show_record": not to_come,
+            "since": None
+            if papers is None or to_come
+            else selectors.changes_since_papers(meeting, papers.as_at),
+            "reviews": [] if to_come else selectors.meeting_reviews(meeting),
+            "decisions": [] if to_come else list(meeting.decisions.all()),
+            "can_review": can_review_at(request.user, meeting),
+            "can_publish": can_manage_governance(request.user, meeting),
+            "may_publish": not versions or not selectors.meeting_day_ended(meeting),
+        },
+    )
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if spliced is not None:
+        marker, deflated = spliced
+        head, tail = response.content.split(marker)
+        response.content = spliced_gzip.gzip_around(head, deflated, tail)
+        response["Content-Encoding"] = "gzip"
+    return response
 
 
 @require_GET
@@ -66,35 +120,67 @@ def meeting_list(request):
 def meeting_pack(request, pk: int):
     _require_viewer(request.user)
     meeting = _meeting(request, pk)
-    pack = selectors.board_pack(meeting)
-    response = render(
-        request,
-        "governance/meeting_pack.html",
-        {
-            "pack": pack,
-            "can_review": can_review_at(request.user, meeting),
-            "status_labels": Status.labels,
-            "rag_labels": Rag.labels,
-            "stale_days": settings.SENDPLAN_STALE_AFTER_DAYS,
-            "due_soon_days": settings.SENDPLAN_DUE_SOON_DAYS,
-        },
+    versions = papers_module.papers_versions(meeting)
+    papers = papers_module.papers_current(meeting) if versions else None
+    return _pack_page(request, meeting, papers, versions)
+
+
+@require_GET
+@login_required
+def papers_version(request, pk: int, version: int):
+    """An earlier (or the latest) version of a meeting's papers, as published."""
+    _require_viewer(request.user)
+    meeting = _meeting(request, pk)
+    papers = get_object_or_404(Papers, meeting=meeting, version=version)
+    return _pack_page(request, meeting, papers, papers_module.papers_versions(meeting))
+
+
+@require_POST
+@login_required
+def papers_publish(request, pk: int):
+    meeting = _meeting(request, pk)
+    if not can_manage_governance(request.user, meeting):
+        raise PermissionDenied("Only plan admins of the meeting's area publish its papers.")
+    try:
+        papers = services.papers_publish(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Papers published: version {papers.version}.")
+    return redirect(meeting.get_absolute_url())
+
+
+def _workbook_response(content: bytes, meeting: Meeting, suffix: str = "") -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    slot = getattr(pack, "cache_slot", None)
-    return response if slot is None else slot.finish(response)
+    name = f"board-pack-{meeting.board.kind}-{meeting.date:%Y-%m-%d}{suffix}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET
 @login_required
 def meeting_pack_xlsx(request, pk: int):
+    """The pack as a workbook: the published papers' when there are some, else a preview."""
     _require_viewer(request.user)
     meeting = _meeting(request, pk)
-    response = HttpResponse(
-        board_pack_workbook(selectors.board_pack(meeting)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    papers = papers_module.papers_current(meeting)
+    if papers is not None:
+        return _workbook_response(bytes(papers.workbook), meeting, f"-v{papers.version}")
+    return _workbook_response(
+        board_pack_workbook(selectors.board_pack(meeting), preview=True), meeting
     )
-    name = f"board-pack-{meeting.board.kind}-{meeting.date:%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+
+
+@require_GET
+@login_required
+def papers_xlsx(request, pk: int, version: int):
+    _require_viewer(request.user)
+    meeting = _meeting(request, pk)
+    papers = get_object_or_404(Papers, meeting=meeting, version=version)
+    return _workbook_response(bytes(papers.workbook), meeting, f"-v{papers.version}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +189,7 @@ def review_create(request, pk: int):
     meeting = _meeting(request, pk)
     if not can_review_at(request.user, meeting):
         raise PermissionDenied("Only members of this board and plan admins record its reviews.")
-    if selectors.is_preview(meeting):
+    if selectors.is_to_come(meeting):
         # Nothing to record yet: say when reviews open rather than show a form that fails.
         return render(
             request,

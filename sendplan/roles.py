@@ -66,6 +66,7 @@ _VIEW_GOVERNANCE = [
     "governance.view_review",
     "governance.view_decision",
     "governance.view_engagement",
+    "governance.view_papers",
 ]
 
 ROLE_PERMISSIONS = {
@@ -76,6 +77,8 @@ ROLE_PERMISSIONS = {
         "actions.update_own_action",
         "measures.enter_own_values",
         "governance.add_review",
+        # Published papers are read, never changed, in the admin (published from a meeting).
+        "governance.view_papers",
         "public_pages.publish_public_text",
         # Plan admins manage who holds which role, in their own areas; only the service
         # administrator (superuser) adds and renames areas.

@@ -588,6 +588,23 @@ def page_endpoints(world) -> list[Endpoint]:
             "governance:meeting_pack_xlsx",
             reverse("governance:meeting_pack_xlsx", args=[meeting.pk]),
         ),
+        Endpoint(
+            "publish a meeting's papers",
+            "governance:papers_publish",
+            reverse("governance:papers_publish", args=[unstarted.pk]),
+            {},
+            frozenset({"governance.change_meeting"}),
+        ),
+        Endpoint(
+            "a version of the papers",
+            "governance:papers_version",
+            reverse("governance:papers_version", args=[meeting.pk, 1]),
+        ),
+        Endpoint(
+            "a version of the papers as xlsx",
+            "governance:papers_xlsx",
+            reverse("governance:papers_xlsx", args=[meeting.pk, 1]),
+        ),
         Endpoint("decisions", "governance:decision_list", reverse("governance:decision_list")),
         Endpoint(
             "decision",

@@ -329,17 +329,6 @@ SENDPLAN_DEMO_ALLOWED = env_bool("SENDPLAN_DEMO_ALLOWED", DEBUG)
 PUBLIC_CACHE_SECONDS = int(os.environ.get("SENDPLAN_PUBLIC_CACHE_SECONDS", "60"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Board packs of past meetings (governance/pack_cache.py), shared by every worker and
-    # app server through the database (docs/decisions/0011); a governance migration
-    # creates the table.
-    "packs": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "sendplan_cache",
-        "TIMEOUT": 60 * 60 * 24,
-        # About 50 kB an entry; a pack has up to three (its data, its body with and
-        # without the review links).
-        "OPTIONS": {"MAX_ENTRIES": 3000},
-    },
     "public": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "public-pages",

@@ -63,7 +63,7 @@ def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board
     assert page.locator("#changes").is_visible()
     assert_no_axe_violations(page)
 
-    # Opened again, the kept pack arrives compressed as it was kept, and reads the same.
+    # Opened again, the published papers arrive compressed as they were kept, and read the same.
     first = page.locator("main").inner_text()
     response = page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     assert response.headers["content-encoding"] == "gzip"
@@ -96,6 +96,22 @@ def test_board_member_reads_the_pack_and_records_a_review_with_a_follow_up(board
 
     page.goto(f"{live_server.url}{reverse('actions:list', args=[meeting.strategy.pk])}")
     assert "Publish the survey results on the Local Offer." in page.locator("main").inner_text()
+
+
+def test_the_next_meetings_papers_are_a_preview_on_screen_and_on_paper(board_page, live_server):
+    page = board_page
+    coming = Meeting.objects.filter(
+        board__kind="partnership", date__gt=timezone.localdate()
+    ).earliest()
+    page.goto(f"{live_server.url}{coming.get_absolute_url()}")
+    banner = page.locator(".app-preview-banner")
+    expect(banner).to_have_text("Preview: these papers have not been published")
+    expect(page.get_by_text("The papers are due by")).to_be_visible()
+    assert_no_axe_violations(page)
+    # Printed, the label is fixed to the page box, so every printed page carries it.
+    page.emulate_media(media="print")
+    expect(banner).to_be_visible()
+    assert banner.evaluate("element => getComputedStyle(element).position") == "fixed"
 
 
 def test_decision_log_is_accessible_and_filters(board_page, live_server):

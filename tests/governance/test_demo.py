@@ -3,10 +3,14 @@
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 
+from actions import rules
 from actions.models import Action
-from governance.models import Board, Decision, Meeting
+from governance.models import Board, Decision, Meeting, Papers
+from governance.papers import papers_due
 from governance.selectors import board_pack
 
 
@@ -61,3 +65,19 @@ def test_demo_holds_the_two_seed_decisions(demo):
     assert officer_decision.delegated_by.kind == "cabinet"
     kent = Decision.objects.get(number="21/00019")
     assert kent.is_key_decision
+
+
+def test_past_meetings_have_papers_and_the_next_ones_are_due(demo, client):
+    medway = Meeting.objects.filter(board__area__name="Medway", board__kind="partnership")
+    for meeting in medway.filter(date__lt=rules.today()):
+        papers = Papers.objects.get(meeting=meeting)
+        assert timezone.localdate(papers.as_at) == papers_due(meeting.date)
+        assert papers.published_by.username == "planadmin"
+    last = last_past_meeting()
+    assert {review.papers for review in last.reviews.all()} == {Papers.objects.get(meeting=last)}
+    coming = medway.filter(date__gt=rules.today()).earliest()
+    assert not Papers.objects.filter(meeting=coming).exists()
+    client.force_login(User.objects.get(username="board"))
+    text = client.get(coming.get_absolute_url()).text
+    assert f"The papers are due by {papers_due(coming.date):%-d %B %Y}" in text
+    assert "Preview: these papers have not been published" in text

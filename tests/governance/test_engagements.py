@@ -233,7 +233,7 @@ def test_board_pack_page_shows_you_said_we_did(board_client, make_meeting, strat
         user=plan_admin,
     )
     text = board_client.get(reverse("governance:meeting_pack", args=[july.pk])).text
-    assert "7. You said, we did" in text and "Reports now go out every term." in text
+    assert "6. You said, we did" in text and "Reports now go out every term." in text
 
 
 def test_plan_admin_records_and_approves_an_engagement_in_the_admin(

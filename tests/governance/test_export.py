@@ -50,7 +50,7 @@ def test_a_future_packs_workbook_says_it_is_a_preview(client, board_member, boar
     client.force_login(board_member)
     response = client.get(reverse("governance:meeting_pack_xlsx", args=[meeting.pk]))
     summary = openpyxl.load_workbook(BytesIO(response.content))["Summary"]
-    assert summary["A2"].value.startswith("Preview of today's live figures")
+    assert summary["A2"].value.startswith("Preview: these papers have not been published.")
 
 
 def test_pack_workbook_has_real_dates_filtered_headers_and_filled_rag_words(
