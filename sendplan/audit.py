@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connections, models, router
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_model_for_model
@@ -45,13 +46,21 @@ def delete_with_history(*instances: models.Model, user, reason: str = "") -> Non
     """Delete each in turn (dependants before what they depend on), each with its history row.
 
     Every row of the deletion, those of the records deleted with them included, bears one
-    moment: by it a restore knows what was deleted together (sendplan.deleted).
+    moment: by it a restore knows what was deleted together (sendplan.deleted); and names
+    the user and reason, as the records deleted with them are credited too (a plan's
+    priorities and their actions).
     """
     moment = _history_date.get() or timezone.now()
     with history_stamped(date=moment):
         for instance in instances:
-            _credit(instance, user=user, reason=reason)
-            instance.delete()
+            # What Model.delete() does, with each record it collects credited before the
+            # deletion writes its history row.
+            using = router.db_for_write(type(instance), instance=instance)
+            collector = Collector(using=using, origin=instance)
+            collector.collect([instance])
+            for _, collected in collector.instances_with_model():
+                _credit(collected, user=user, reason=reason)
+            collector.delete()
 
 
 def bulk_create_with_history(
