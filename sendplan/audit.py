@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, models, router
+from django.db import connections, models, router
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
@@ -91,9 +91,6 @@ def _bulk_history_create(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history_model = get_history_model_for_model(model)
-    user_field = history_model._meta.get_field("history_user")
-    if user is not None and not user_field.db_constraint:
-        _hold_user(user_field.related_model, user.pk)
     written_at = _history_date.get() or timezone.now()
     credit = {
         "history_date": written_at,
@@ -113,24 +110,6 @@ def _bulk_history_create(
     credit_values = [_to_database(field)(credit[field.attname]) for field in credited]
     values = _values_of(copied)
     _insert_rows(history_model, [*copied, *credited], [values(obj) + credit_values for obj in objs])
-
-
-def _hold_user(user_model: type[models.Model], pk: int) -> None:
-    """Once for a bulk write, what a foreign key would check for each of its history rows:
-    the user exists, and on PostgreSQL cannot be deleted until this transaction ends (the
-    same lock the key's check takes). For history tables written thousands of rows at a
-    time, which name their user without a foreign key (decision 0010)."""
-    connection = connections[router.db_for_write(user_model)]
-    quote = connection.ops.quote_name
-    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {quote(user_model._meta.db_table)} "
-            f"WHERE {quote(user_model._meta.pk.column)} = %s{lock}",
-            [pk],
-        )
-        if cursor.fetchone() is None:
-            raise IntegrityError(f"The history names user {pk}, who does not exist.")
 
 
 def _bulk_history_create_with_signals(objs: list, history_model, **credit) -> None:
