@@ -172,9 +172,11 @@ def test_deleting_a_priority_names_who_and_why_on_its_actions_history_too(
 def test_a_plan_deleted_with_a_reason_is_restored_with_its_priorities(
     action, priority, strategy, plan_admin
 ):
-    strategy_id = strategy.pk
+    strategy_id, priority_id = strategy.pk, priority.pk
     strategy_delete(strategy=strategy, user=plan_admin, reason="Made in error")
     assert not Priority.objects.exists()
+    deleted = Priority.history.get(id=priority_id, history_type="-")
+    assert (deleted.history_user, deleted.history_change_reason) == (plan_admin, "Made in error")
 
     strategy_restore(strategy_id=strategy_id, user=plan_admin, reason="Needed after all")
 
