@@ -144,8 +144,6 @@ class Action(models.Model):
         # An action's rows are found by action_history_newest (id first), a plan's by
         # action_history_plan_date (priority first): no index on either column alone.
         no_db_index=["id", "priority"],
-        # Checked once per bulk write rather than per row (sendplan.audit; decision 0010).
-        user_db_constraint=False,
         indexes=[
             # An action's rows newest first: the board pack's plan as at a moment
             # (governance.selectors.actions_as_at), the stale filter's first record.
@@ -215,8 +213,7 @@ class ActionOwner(models.Model):
     )
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
     order = models.PositiveSmallIntegerField(default=0)
-    # Checked once per bulk write rather than per row (sendplan.audit; decision 0010).
-    history = HistoricalRecords(user_db_constraint=False)
+    history = HistoricalRecords()
 
     area_path = "action__priority__strategy__area"
 

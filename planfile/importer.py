@@ -23,8 +23,7 @@ from actions.services.actions import ACTION_CONTENT_FIELDS
 from actions.services.batch import ActionBatch
 from actions.services.ownership import owner_find_or_create, ownerships_match
 from priorities.models import Priority, Strategy
-from priorities.services import area_get_or_create, strategy_get_or_create
-from sendplan.audit import save_with_history
+from priorities.services import area_get_or_create, priority_save, strategy_get_or_create
 from sendplan.roles import can_edit_plan
 
 from .layout import PlanRow, read_plan
@@ -277,7 +276,7 @@ class _PlanImport:
             for name, value in wanted.items():
                 setattr(priority, name, value)
             try:
-                save_with_history(priority, user=self.user, reason=self.reason)
+                priority_save(priority=priority, user=self.user, reason=self.reason)
             except ValidationError as error:
                 self._add_errors(row=row, error=error, model=Priority)
                 return None

@@ -19,7 +19,8 @@ from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, models, router
+from django.db import connections, models, router
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_model_for_model
@@ -45,13 +46,21 @@ def delete_with_history(*instances: models.Model, user, reason: str = "") -> Non
     """Delete each in turn (dependants before what they depend on), each with its history row.
 
     Every row of the deletion, those of the records deleted with them included, bears one
-    moment: by it a restore knows what was deleted together (sendplan.deleted).
+    moment: by it a restore knows what was deleted together (sendplan.deleted); and names
+    the user and reason, as the records deleted with them are credited too (a plan's
+    priorities and their actions).
     """
     moment = _history_date.get() or timezone.now()
     with history_stamped(date=moment):
         for instance in instances:
-            _credit(instance, user=user, reason=reason)
-            instance.delete()
+            # What Model.delete() does, with each record it collects credited before the
+            # deletion writes its history row.
+            using = router.db_for_write(type(instance), instance=instance)
+            collector = Collector(using=using, origin=instance)
+            collector.collect([instance])
+            for _, collected in collector.instances_with_model():
+                _credit(collected, user=user, reason=reason)
+            collector.delete()
 
 
 def bulk_create_with_history(
@@ -82,9 +91,6 @@ def _bulk_history_create(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history_model = get_history_model_for_model(model)
-    user_field = history_model._meta.get_field("history_user")
-    if user is not None and not user_field.db_constraint:
-        _hold_user(user_field.related_model, user.pk)
     written_at = _history_date.get() or timezone.now()
     credit = {
         "history_date": written_at,
@@ -104,24 +110,6 @@ def _bulk_history_create(
     credit_values = [_to_database(field)(credit[field.attname]) for field in credited]
     values = _values_of(copied)
     _insert_rows(history_model, [*copied, *credited], [values(obj) + credit_values for obj in objs])
-
-
-def _hold_user(user_model: type[models.Model], pk: int) -> None:
-    """Once for a bulk write, what a foreign key would check for each of its history rows:
-    the user exists, and on PostgreSQL cannot be deleted until this transaction ends (the
-    same lock the key's check takes). For history tables written thousands of rows at a
-    time, which name their user without a foreign key (decision 0010)."""
-    connection = connections[router.db_for_write(user_model)]
-    quote = connection.ops.quote_name
-    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {quote(user_model._meta.db_table)} "
-            f"WHERE {quote(user_model._meta.pk.column)} = %s{lock}",
-            [pk],
-        )
-        if cursor.fetchone() is None:
-            raise IntegrityError(f"The history names user {pk}, who does not exist.")
 
 
 def _bulk_history_create_with_signals(objs: list, history_model, **credit) -> None:

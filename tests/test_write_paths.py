@@ -53,6 +53,7 @@ from tests.seed import SEED
 # An action of a live plan that no reminder or round names: archived plans refuse every
 # change, and the reminders' log is not the plan admin's to delete.
 SPARE_ACTION = "9.98"
+ARCHIVED = StrategyStage.ARCHIVED
 DELETED_ACTION = "9.97"
 OTHER_AREA = "another area's plan admin"
 # Kent's plan admin who also sits on Medway's board: one person, a role in each area.
@@ -190,6 +191,9 @@ def form_data(model_admin, obj, user, *, change=True) -> dict:
     text = next((name for name in TEXT_FIELDS if name in form.fields), None)
     if text:
         data[text] = f"{data.get(text, '')} (changed)"
+    # Forms that ask why (a plan's, a priority's) are given a reason.
+    if "change_reason" in form.fields:
+        data["change_reason"] = "Checked by the write paths test"
     for inline in model_admin.get_inline_instances(request, obj):
         prefix = inline.get_formset(request, obj).get_default_prefix()
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
@@ -270,6 +274,11 @@ def admin_endpoints(world) -> list[Endpoint]:
             obj = Group.objects.get(name=roles.OFFICER)
         elif model is Action:
             obj = Action.objects.get(reference=SPARE_ACTION)
+        elif model is Strategy:
+            obj = Strategy.objects.filter(area__name="Medway").exclude(stage=ARCHIVED).first()
+        elif model is Priority:
+            live = Priority.objects.filter(strategy__area__name="Medway")
+            obj = live.exclude(strategy__stage=ARCHIVED).order_by("pk").first()
         elif hasattr(model, "area_path"):
             obj = roles.within_areas(plan_admin, model.objects.order_by("pk")).first()
         else:
@@ -291,6 +300,10 @@ def admin_endpoints(world) -> list[Endpoint]:
         change = form_data(model_admin, obj, root)
         add = form_data(model_admin, obj, root, change=False)
         adders = may("add")
+        # An admin whose deletions ask a reason offers no "delete selected", which asks none.
+        request = RequestFactory().get("/")
+        request.user = root
+        offered = "delete_selected" in model_admin.get_actions(request)
         if model is User:
             add = {
                 "username": "newcomer",
@@ -316,7 +329,7 @@ def admin_endpoints(world) -> list[Endpoint]:
                 f"{opts.label} delete",
                 f"{prefix}_delete",
                 reverse(f"{prefix}_delete", args=[obj.pk]),
-                {"post": "yes"},
+                {"post": "yes", "reason": "Checked by the write paths test"},
                 may("delete"),
             ),
             Endpoint(
@@ -324,7 +337,7 @@ def admin_endpoints(world) -> list[Endpoint]:
                 f"{prefix}_changelist",
                 reverse(f"{prefix}_changelist"),
                 {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
-                may("delete"),
+                may("delete") if offered else frozenset(),
             ),
             Endpoint(
                 f"{opts.label} history",

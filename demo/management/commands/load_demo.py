@@ -23,7 +23,7 @@ from measures.demo import load_measures_demo
 from planfile.importer import plan_import
 from priorities.choices import StrategyStage
 from priorities.models import AreaMembership, LocalArea, Strategy
-from priorities.services import area_get_or_create, area_membership_save
+from priorities.services import area_get_or_create, area_membership_save, strategy_save
 from public_pages.demo import load_public_demo
 from reminders.demo import load_reminders_demo
 from sendplan import roles
@@ -96,7 +96,7 @@ class Command(BaseCommand):
                     end_year=end,
                     stage=StrategyStage.PUBLISHED if stage == StrategyStage.ARCHIVED else stage,
                 )
-                save_with_history(strategy, user=admin_of[area_name], reason="Demo data")
+                strategy_save(strategy=strategy, user=admin_of[area_name], reason="Demo data")
         report = plan_import(
             area_name="Medway",
             strategy_title=APPENDIX_STRATEGY,
@@ -164,8 +164,8 @@ class Command(BaseCommand):
             strategy = Strategy.objects.get(area__name=area_name, title=title)
             if stage == StrategyStage.ARCHIVED and strategy.stage != stage:
                 strategy.stage = stage
-                save_with_history(
-                    strategy, user=admin_of[area_name], reason="Demo data: the plan ended"
+                strategy_save(
+                    strategy=strategy, user=admin_of[area_name], reason="Demo data: the plan ended"
                 )
 
     def _progress(self, officer) -> None:

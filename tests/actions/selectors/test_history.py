@@ -20,19 +20,3 @@ def test_timeline_lists_each_status_change_with_who_and_note(action, officer):
         ("in_progress", "completed", "Finished"),
     ]
     assert timeline[-1].who == "Olivia"
-
-
-def test_a_history_row_naming_a_user_no_longer_there_reads_as_no_user(action, officer):
-    # The action history names its user without a foreign key (decision 0010): a user
-    # removed behind Django's back leaves the row readable, as one with no user, which is
-    # how a row reads once Django has deleted its user (on_delete=SET_NULL).
-    action_update_progress(
-        action=action,
-        user=officer,
-        status=Status.IN_PROGRESS,
-        rag="",
-        percent_complete=50,
-        note="Go",
-    )
-    action.history.filter(history_user=officer).update(history_user_id=987654)
-    assert [change.who for change in action_status_timeline(action)][-1] == "System (command line)"
