@@ -55,8 +55,8 @@ def test_a_user_named_in_the_history_cannot_be_removed_behind_djangos_back(actio
     assert User.objects.filter(pk=former.pk).exists()
 
 
-BEFORE = [("actions", "0004_bulk_write_indexes")]
-AFTER = [("actions", "0006_history_user_key_restored")]
+BEFORE = [("actions", "0005_no_index_of_deleted_actions")]
+AFTER = [("actions", "0007_history_user_key_restored")]
 GONE = 987654
 
 

@@ -20,7 +20,7 @@ def clear_users_no_longer_there(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0004_bulk_write_indexes"),
+        ("actions", "0005_no_index_of_deleted_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

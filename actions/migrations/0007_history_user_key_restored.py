@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0005_history_users_no_longer_there_cleared'),
+        ('actions', '0006_history_users_no_longer_there_cleared'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
