@@ -7,6 +7,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from actions.services.owners import action_set_owners
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
@@ -20,7 +21,6 @@ from actions.models import Action, Milestone, Owner
 from actions.services.actions import action_delete, action_save
 from actions.services.milestones import milestone_set_done
 from actions.services.owner_update import action_update_by_owner
-from actions.services.owners import action_set_owners
 from governance import services
 from governance.backfill import publish_past_meetings_once
 from governance.choices import PapersRoute
