@@ -7,7 +7,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
-from actions.services.owners import action_set_owners
+from actions.services.ownership import action_set_owners
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
