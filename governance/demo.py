@@ -235,20 +235,26 @@ def _as_if_at(when: datetime.datetime):
             pre_save.disconnect(backdate, sender=model)
 
 
-def load_governance_demo(*, plan_admin, board_member, officer, import_plan: Callable) -> None:
+def load_governance_demo(
+    *, plan_admin, board_member, officer, import_plan: Callable, before_papers: Callable
+) -> None:
     """The board's story; ``import_plan`` is the plan file's ``plan_import``, which this
-    app sits below, called once to write the plan the board reviews."""
+    app sits below, called once to write the plan the board reviews. ``before_papers``
+    writes what the papers show besides actions (the measures), once the plan exists and
+    before the past meetings' papers are published."""
     medway = LocalArea.objects.get(name="Medway")
     board = Board.objects.get(area=medway, kind=BoardKind.PARTNERSHIP)
     services.board_member_add(board=board, member=board_member, user=plan_admin, role="Member")
     strategy = Strategy.objects.get(area=medway, title=STRATEGY)
     if not Action.objects.filter(priority__strategy=strategy).exists():
-        _dated_story(board, strategy, plan_admin, board_member, officer, import_plan)
+        _dated_story(board, strategy, plan_admin, board_member, officer, import_plan, before_papers)
     for values in DECISIONS:
         _decision(values)
 
 
-def _dated_story(board, strategy, plan_admin, board_member, officer, import_plan) -> None:
+def _dated_story(
+    board, strategy, plan_admin, board_member, officer, import_plan, before_papers
+) -> None:
     today = timezone.localdate()
 
     def at(days: int, hour: int = 10) -> datetime.datetime:
@@ -289,6 +295,7 @@ def _dated_story(board, strategy, plan_admin, board_member, officer, import_plan
                 percent_complete=percent,
                 note=note,
             )
+    before_papers()
     # Each past meeting's papers went out on the day they were due, as the plan stood then.
     for meeting in meetings:
         if meeting.date < today:

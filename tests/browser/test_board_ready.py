@@ -68,6 +68,5 @@ def test_the_dashboard_puts_what_needs_attention_first_at_375_px(board_page, liv
 def test_a_future_pack_says_it_is_a_preview(board_page, live_server):
     page = board_page
     page.goto(live_server.url + phone_pages()["future pack"])
-    expect(page.get_by_text("Preview of today's live figures")).to_be_visible()
-    expect(page.get_by_text("as it stood")).to_have_count(0)
+    expect(page.get_by_text("Preview: these papers have not been published")).to_be_visible()
     expect(page.get_by_role("link", name="Record a review")).to_have_count(0)

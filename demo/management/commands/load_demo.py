@@ -114,8 +114,10 @@ class Command(BaseCommand):
             board_member=users["board"],
             officer=users["officer"],
             import_plan=plan_import,
+            before_papers=lambda: load_measures_demo(
+                strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"]
+            ),
         )
-        load_measures_demo(strategy_title=STRATEGY, plan_admin=plan_admin, officer=users["officer"])
         load_public_demo(plan_admin=plan_admin, officer=users["officer"])
         load_reminders_demo(plan_admin=plan_admin)
         # `make run` serves on $PORT and passes it here, so the address printed is the one served.
